@@ -14,7 +14,15 @@
 //! [`run`] drives one pass over every configured feed and returns a report; `main` maps that
 //! report to an exit code.
 
+pub mod charset;
+pub mod cli;
+pub mod config;
 pub mod date;
 pub mod discover;
 pub mod extract;
+pub mod fetch;
 pub mod model;
+pub mod output;
+pub mod render;
+pub mod run;
+pub mod store;

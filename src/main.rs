@@ -1,1 +1,72 @@
-fn main() {}
+//! The `sitefeed` binary: parses the command line, sets up logging, calls the library and
+//! maps the outcome to an exit code (0 ok, 1 some feed failed, 2 config or usage error).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use sitefeed::cli::{Cli, Command};
+use sitefeed::config::Config;
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli);
+    match cli.command {
+        Command::Check { config } => match Config::load(&config.path) {
+            Ok(loaded) => {
+                println!(
+                    "{}: ok, {} feeds",
+                    config.path.display(),
+                    loaded.feeds.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(err) => config_error(err),
+        },
+        Command::Run { config, feeds } => {
+            let loaded = match Config::load(&config.path) {
+                Ok(loaded) => loaded,
+                Err(err) => return config_error(err),
+            };
+            if let Some(unknown) = feeds
+                .iter()
+                .find(|name| !loaded.feeds.iter().any(|f| &f.name == *name))
+            {
+                eprintln!(
+                    "sitefeed: {}: no feed named \"{unknown}\"",
+                    config.path.display()
+                );
+                return ExitCode::from(2);
+            }
+            match sitefeed::run::run(&loaded, &feeds) {
+                Ok(report) => ExitCode::from(report.exit_code() as u8),
+                Err(err) => {
+                    eprintln!("sitefeed: {err:#}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
+
+fn config_error(err: sitefeed::config::ConfigError) -> ExitCode {
+    eprintln!("sitefeed: {err}");
+    ExitCode::from(2)
+}
+
+/// Warnings only by default, so cron mails nothing but problems.
+fn init_logging(cli: &Cli) {
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .init();
+}

@@ -1,0 +1,462 @@
+//! The embedded state store (SQLite): every article seen, which feeds hold it, and the HTTP
+//! validators of the pages fetched.
+//!
+//! The store is what makes feeds keep their history: a feed is rendered from the store, not from
+//! the section page, so an article stays in its feed after it drops off the page, and an article
+//! already stored is never fetched again.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::fetch::Validators;
+use crate::model::Article;
+
+/// The schema version this build writes (`PRAGMA user_version`).
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS articles (
+    url         TEXT PRIMARY KEY,   -- the link as discovered (normalised): the lookup key
+    canonical   TEXT NOT NULL,      -- the page's canonical URL: the entry id in feeds
+    title       TEXT,
+    published   TEXT,               -- RFC 3339 with the page's own offset
+    updated     TEXT,
+    image       TEXT,
+    keywords    TEXT NOT NULL,      -- JSON array of strings
+    description TEXT,
+    author      TEXT,
+    language    TEXT,
+    section     TEXT,
+    first_seen  TEXT NOT NULL,      -- RFC 3339 UTC; stands in for a missing published time
+    sort_key    INTEGER NOT NULL,   -- unix seconds of published, else first_seen
+    fetched_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_canonical ON articles(canonical);
+CREATE TABLE IF NOT EXISTS feed_items (
+    feed       TEXT NOT NULL,
+    url        TEXT NOT NULL REFERENCES articles(url),
+    added_at   TEXT NOT NULL,
+    PRIMARY KEY (feed, url)
+);
+CREATE TABLE IF NOT EXISTS pages (
+    url           TEXT PRIMARY KEY,  -- a section page
+    etag          TEXT,
+    last_modified TEXT,
+    title         TEXT               -- the page's own title, the feed's default title
+);
+";
+
+/// A store operation that failed, naming the database file.
+#[derive(Debug, thiserror::Error)]
+#[error("state store {path}: {source}")]
+pub struct StoreError {
+    pub path: PathBuf,
+    #[source]
+    pub source: rusqlite::Error,
+}
+
+/// An article as stored, with the time sitefeed first saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredArticle {
+    pub article: Article,
+    pub first_seen: DateTime<Utc>,
+}
+
+impl StoredArticle {
+    /// The time an entry is sorted and dated by: its publication, else when it was first seen.
+    pub fn effective_date(&self) -> DateTime<FixedOffset> {
+        self.article
+            .published
+            .unwrap_or_else(|| self.first_seen.fixed_offset())
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let wrap = |source| StoreError {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(wrap)?;
+        // WAL keeps readers and one writer apart; the busy timeout lets two processes share
+        // the file instead of failing at once.
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(wrap)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(wrap)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(wrap)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(wrap)?;
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(wrap)?;
+        if version > SCHEMA_VERSION {
+            return Err(wrap(rusqlite::Error::InvalidParameterName(format!(
+                "written by a newer sitefeed (schema {version}, this build knows {SCHEMA_VERSION})"
+            ))));
+        }
+        conn.execute_batch(SCHEMA).map_err(wrap)?;
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(wrap)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn wrap(&self, source: rusqlite::Error) -> StoreError {
+        StoreError {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Whether the article discovered at `url` is stored already.
+    pub fn is_known(&self, url: &str) -> Result<bool, StoreError> {
+        self.conn
+            .query_row("SELECT 1 FROM articles WHERE url = ?1", [url], |_| Ok(()))
+            .optional()
+            .map(|found| found.is_some())
+            .map_err(|e| self.wrap(e))
+    }
+
+    /// Saves what one feed's pass found, in one transaction: new or refreshed articles
+    /// (keyed by the URL they were discovered at) and the feed's membership of every URL its
+    /// section pages listed. `now` is the pass's clock reading.
+    pub fn save_feed_pass(
+        &mut self,
+        feed: &str,
+        articles: &[(String, Article)],
+        listed: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let now_text = now.to_rfc3339();
+        let tx = self.conn.transaction().map_err(|e| StoreError {
+            path: self.path.clone(),
+            source: e,
+        })?;
+        let result = (|| {
+            for (url, article) in articles {
+                let keywords = serde_json::to_string(&article.keywords)
+                    .expect("a list of strings always serialises");
+                let first_seen: Option<String> = tx
+                    .query_row(
+                        "SELECT first_seen FROM articles WHERE url = ?1",
+                        [url],
+                        |row| row.get(0),
+                    )
+                    .optional()?;
+                let first_seen_at = first_seen
+                    .as_deref()
+                    .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| t.with_timezone(&Utc))
+                    .unwrap_or(now);
+                let sort_key = article
+                    .published
+                    .map(|p| p.timestamp())
+                    .unwrap_or(first_seen_at.timestamp());
+                tx.execute(
+                    "INSERT INTO articles (url, canonical, title, published, updated, image,
+                         keywords, description, author, language, section, first_seen, sort_key,
+                         fetched_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                     ON CONFLICT(url) DO UPDATE SET canonical = excluded.canonical,
+                         title = excluded.title, published = excluded.published,
+                         updated = excluded.updated, image = excluded.image,
+                         keywords = excluded.keywords, description = excluded.description,
+                         author = excluded.author, language = excluded.language,
+                         section = excluded.section, sort_key = excluded.sort_key,
+                         fetched_at = excluded.fetched_at",
+                    params![
+                        url,
+                        article.url,
+                        article.title,
+                        article.published.map(|t| t.to_rfc3339()),
+                        article.updated.map(|t| t.to_rfc3339()),
+                        article.image,
+                        keywords,
+                        article.description,
+                        article.author,
+                        article.language,
+                        article.section,
+                        first_seen_at.to_rfc3339(),
+                        sort_key,
+                        now_text,
+                    ],
+                )?;
+            }
+            for url in listed {
+                tx.execute(
+                    "INSERT OR IGNORE INTO feed_items (feed, url, added_at)
+                     SELECT ?1, url, ?3 FROM articles WHERE url = ?2",
+                    params![feed, url, now_text],
+                )?;
+            }
+            Ok(())
+        })();
+        let path = self.path.clone();
+        result
+            .and_then(|()| tx.commit())
+            .map_err(|source| StoreError { path, source })
+    }
+
+    /// The feed's newest `limit` articles, newest first, ties broken by canonical URL. Two
+    /// discovered URLs with one canonical URL are one entry (the first seen).
+    pub fn feed_articles(
+        &self,
+        feed: &str,
+        limit: usize,
+    ) -> Result<Vec<StoredArticle>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT canonical, title, published, updated, image, keywords, description,
+                        author, language, section, first_seen
+                 FROM (SELECT a.*, ROW_NUMBER() OVER (
+                           PARTITION BY a.canonical ORDER BY a.first_seen, a.url) AS rank
+                       FROM articles a JOIN feed_items f ON f.url = a.url
+                       WHERE f.feed = ?1)
+                 WHERE rank = 1
+                 ORDER BY sort_key DESC, canonical ASC
+                 LIMIT ?2",
+            )
+            .map_err(|e| self.wrap(e))?;
+        let rows = statement
+            .query_map(params![feed, limit as i64], |row| {
+                let date = |i: usize| -> rusqlite::Result<Option<DateTime<FixedOffset>>> {
+                    Ok(row
+                        .get::<_, Option<String>>(i)?
+                        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok()))
+                };
+                let keywords: String = row.get(5)?;
+                Ok(StoredArticle {
+                    article: Article {
+                        url: row.get(0)?,
+                        title: row.get(1)?,
+                        published: date(2)?,
+                        updated: date(3)?,
+                        image: row.get(4)?,
+                        keywords: serde_json::from_str(&keywords).unwrap_or_default(),
+                        description: row.get(6)?,
+                        author: row.get(7)?,
+                        language: row.get(8)?,
+                        section: row.get(9)?,
+                    },
+                    first_seen: date(10)?
+                        .map(|t| t.with_timezone(&Utc))
+                        .unwrap_or(DateTime::UNIX_EPOCH),
+                })
+            })
+            .map_err(|e| self.wrap(e))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.wrap(e))
+    }
+
+    /// What was kept of section page `url` at its last complete pass, if anything.
+    pub fn page_state(&self, url: &str) -> Result<Option<PageState>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT etag, last_modified, title FROM pages WHERE url = ?1",
+                [url],
+                |row| {
+                    Ok(PageState {
+                        validators: Validators {
+                            etag: row.get(0)?,
+                            last_modified: row.get(1)?,
+                        },
+                        title: row.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.wrap(e))
+    }
+
+    /// Keeps section page `url`'s state for the next pass.
+    pub fn set_page_state(&self, url: &str, state: &PageState) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO pages (url, etag, last_modified, title) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,
+                     last_modified = excluded.last_modified, title = excluded.title",
+                params![
+                    url,
+                    state.validators.etag,
+                    state.validators.last_modified,
+                    state.title
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| self.wrap(e))
+    }
+}
+
+/// What is kept of a section page between passes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageState {
+    /// Sent back as a conditional request; a 304 means nothing new to parse.
+    pub validators: Validators,
+    pub title: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn article(url: &str, published: Option<&str>) -> Article {
+        Article {
+            url: url.to_string(),
+            title: Some(format!("Title of {url}")),
+            published: published.map(|p| DateTime::parse_from_rfc3339(p).unwrap()),
+            keywords: vec!["world".into(), "china".into()],
+            ..Article::default()
+        }
+    }
+
+    fn keys(items: &[&(String, Article)]) -> Vec<String> {
+        items.iter().map(|(key, _)| key.clone()).collect()
+    }
+
+    fn at(hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 1, 27, hour, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn feed_keeps_articles_and_orders_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+        let a = (
+            "https://e.com/a".to_string(),
+            article("https://e.com/a", Some("2026-01-27T10:00:00+03:00")),
+        );
+        let b = (
+            "https://e.com/b".to_string(),
+            article("https://e.com/b", Some("2026-01-27T08:00:00+00:00")),
+        );
+        store
+            .save_feed_pass(
+                "world",
+                &[a.clone(), b.clone()],
+                &[a.0.clone(), b.0.clone()],
+                at(12),
+            )
+            .unwrap();
+        assert!(store.is_known("https://e.com/a").unwrap());
+        assert!(!store.is_known("https://e.com/c").unwrap());
+        // A later pass lists only a new article: the old ones stay.
+        let c = (
+            "https://e.com/c".to_string(),
+            article("https://e.com/c", None),
+        );
+        store
+            .save_feed_pass("world", std::slice::from_ref(&c), &keys(&[&c]), at(13))
+            .unwrap();
+        let entries = store.feed_articles("world", 10).unwrap();
+        let urls: Vec<_> = entries.iter().map(|e| e.article.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            ["https://e.com/c", "https://e.com/b", "https://e.com/a"]
+        );
+        // Zones survive the round trip; the undated one is dated by first sight.
+        assert_eq!(entries[2].article.published, a.1.published);
+        assert_eq!(entries[2].article.keywords, ["world", "china"]);
+        assert_eq!(entries[0].effective_date(), at(13).fixed_offset());
+        assert_eq!(store.feed_articles("world", 2).unwrap().len(), 2);
+        assert!(store.feed_articles("other", 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn first_seen_is_kept_when_an_article_is_saved_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+        let a = (
+            "https://e.com/a".to_string(),
+            article("https://e.com/a", None),
+        );
+        store
+            .save_feed_pass("f", std::slice::from_ref(&a), &keys(&[&a]), at(1))
+            .unwrap();
+        store
+            .save_feed_pass("f", std::slice::from_ref(&a), &keys(&[&a]), at(5))
+            .unwrap();
+        let entries = store.feed_articles("f", 10).unwrap();
+        assert_eq!(entries[0].first_seen, at(1));
+    }
+
+    #[test]
+    fn one_canonical_url_is_one_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+        let a = (
+            "https://e.com/a?from=list".to_string(),
+            article("https://e.com/a", None),
+        );
+        let b = (
+            "https://e.com/a".to_string(),
+            article("https://e.com/a", None),
+        );
+        store
+            .save_feed_pass(
+                "f",
+                &[a.clone(), b.clone()],
+                &[a.0.clone(), b.0.clone()],
+                at(1),
+            )
+            .unwrap();
+        assert_eq!(store.feed_articles("f", 10).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn page_state_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.db")).unwrap();
+        assert_eq!(store.page_state("https://e.com/").unwrap(), None);
+        let mut state = PageState {
+            validators: Validators {
+                etag: Some("\"abc\"".into()),
+                last_modified: None,
+            },
+            title: Some("World".into()),
+        };
+        store.set_page_state("https://e.com/", &state).unwrap();
+        assert_eq!(
+            store.page_state("https://e.com/").unwrap(),
+            Some(state.clone())
+        );
+        state.validators = Validators::default();
+        store.set_page_state("https://e.com/", &state).unwrap();
+        assert_eq!(store.page_state("https://e.com/").unwrap(), Some(state));
+    }
+
+    #[test]
+    fn reopening_keeps_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let a = (
+            "https://e.com/a".to_string(),
+            article("https://e.com/a", None),
+        );
+        Store::open(&path)
+            .unwrap()
+            .save_feed_pass("f", std::slice::from_ref(&a), &keys(&[&a]), at(1))
+            .unwrap();
+        assert_eq!(
+            Store::open(&path)
+                .unwrap()
+                .feed_articles("f", 10)
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+}
