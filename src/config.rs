@@ -564,6 +564,27 @@ mod tests {
     }
 
     #[test]
+    fn shipped_config_loads() {
+        let config = Config::parse(include_str!("../feeds.toml"), Path::new("feeds.toml")).unwrap();
+        let names: Vec<_> = config.feeds.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sputnik-world",
+                "sputnik-americas",
+                "sputnik-russia",
+                "sputnik-economy",
+                "sputnik-military",
+                "sputnik-science"
+            ]
+        );
+        assert!(config
+            .feeds
+            .iter()
+            .all(|f| f.urls[0].host_str() == Some("sputnikglobe.com")));
+    }
+
+    #[test]
     fn line_column_counts_characters() {
         assert_eq!(line_column("ab\ncd", 4), (2, 2));
         assert_eq!(line_column("é\nx", 3), (2, 1));
