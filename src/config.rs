@@ -30,6 +30,24 @@ pub const DEFAULT_MAX_ITEMS: usize = 50;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Largest response body read, after decompression.
 pub const DEFAULT_MAX_BODY_SIZE: u64 = 10 * 1024 * 1024;
+/// Time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Redirects followed per request.
+pub const DEFAULT_MAX_REDIRECTS: u32 = 5;
+/// Retries after a connection error, 408, 429 or 5xx.
+pub const DEFAULT_RETRIES: u32 = 2;
+/// The first retry's wait (doubled for each further one).
+pub const DEFAULT_RETRY_BACKOFF: Duration = Duration::from_secs(1);
+/// Hosts fetched at once (each host still gets one request at a time).
+pub const DEFAULT_CONCURRENCY: usize = 4;
+/// How long `sitefeed run` waits for another run holding the lock.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often `sitefeed watch` runs a feed.
+pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(15 * 60);
+/// Articles first seen this recently are re-checked for corrections...
+pub const DEFAULT_REFRESH_WINDOW: Duration = Duration::from_secs(24 * 3600);
+/// ...at most this often.
+pub const DEFAULT_REFRESH_INTERVAL: Duration = Duration::from_secs(6 * 3600);
 /// Upper bound for `max_items`, so a typo cannot make a feed of a million entries.
 const MAX_ITEMS_LIMIT: usize = 10_000;
 
@@ -78,8 +96,16 @@ pub struct Config {
     pub base_url: Url,
     pub user_agent: String,
     pub delay: Duration,
+    pub connect_timeout: Duration,
     pub timeout: Duration,
     pub max_body_size: u64,
+    pub max_redirects: u32,
+    pub retries: u32,
+    pub retry_backoff: Duration,
+    pub concurrency: usize,
+    pub lock_timeout: Duration,
+    pub refresh_window: Duration,
+    pub refresh_interval: Duration,
     pub feeds: Vec<Feed>,
 }
 
@@ -95,6 +121,11 @@ pub struct Feed {
     pub max_items: usize,
     /// Zone for page times that carry none (UTC when unset).
     pub timezone: Option<Tz>,
+    /// How often `sitefeed watch` runs this feed.
+    pub interval: Duration,
+    pub respect_robots: bool,
+    /// Hosts besides the section pages' own that redirects may lead to (`"*"`: any).
+    pub allowed_hosts: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -105,8 +136,18 @@ struct RawConfig {
     base_url: Option<Spanned<String>>,
     user_agent: Option<Spanned<String>>,
     delay: Option<Spanned<String>>,
+    connect_timeout: Option<Spanned<String>>,
     timeout: Option<Spanned<String>>,
     max_body_size: Option<Spanned<u64>>,
+    max_redirects: Option<Spanned<u32>>,
+    retries: Option<Spanned<u32>>,
+    retry_backoff: Option<Spanned<String>>,
+    concurrency: Option<Spanned<u32>>,
+    lock_timeout: Option<Spanned<String>>,
+    interval: Option<Spanned<String>>,
+    refresh_window: Option<Spanned<String>>,
+    refresh_interval: Option<Spanned<String>>,
+    respect_robots: Option<bool>,
     max_items: Option<Spanned<i64>>,
     timezone: Option<Spanned<String>>,
     #[serde(default)]
@@ -124,6 +165,9 @@ struct RawFeed {
     article_pattern: Option<Spanned<String>>,
     max_items: Option<Spanned<i64>>,
     timezone: Option<Spanned<String>>,
+    interval: Option<Spanned<String>>,
+    respect_robots: Option<bool>,
+    allowed_hosts: Option<Vec<String>>,
 }
 
 impl Config {
@@ -186,10 +230,54 @@ impl Config {
             None => default_user_agent(),
         };
         let delay = ctx.duration(raw.delay.as_ref(), "delay", DEFAULT_DELAY)?;
-        let timeout = ctx.duration(raw.timeout.as_ref(), "timeout", DEFAULT_TIMEOUT)?;
-        if timeout.is_zero() {
-            return Err(ctx.at(raw.timeout.as_ref().unwrap(), "timeout must be above zero"));
-        }
+        let timeout = ctx.positive_duration(raw.timeout.as_ref(), "timeout", DEFAULT_TIMEOUT)?;
+        let connect_timeout = ctx.positive_duration(
+            raw.connect_timeout.as_ref(),
+            "connect_timeout",
+            DEFAULT_CONNECT_TIMEOUT,
+        )?;
+        let retry_backoff = ctx.duration(
+            raw.retry_backoff.as_ref(),
+            "retry_backoff",
+            DEFAULT_RETRY_BACKOFF,
+        )?;
+        let lock_timeout = ctx.duration(
+            raw.lock_timeout.as_ref(),
+            "lock_timeout",
+            DEFAULT_LOCK_TIMEOUT,
+        )?;
+        let interval =
+            ctx.positive_duration(raw.interval.as_ref(), "interval", DEFAULT_INTERVAL)?;
+        let refresh_window = ctx.duration(
+            raw.refresh_window.as_ref(),
+            "refresh_window",
+            DEFAULT_REFRESH_WINDOW,
+        )?;
+        let refresh_interval = ctx.positive_duration(
+            raw.refresh_interval.as_ref(),
+            "refresh_interval",
+            DEFAULT_REFRESH_INTERVAL,
+        )?;
+        let max_redirects = match &raw.max_redirects {
+            Some(s) if *s.get_ref() > 30 => {
+                return Err(ctx.at(s, "`max_redirects` must be at most 30"))
+            }
+            Some(s) => *s.get_ref(),
+            None => DEFAULT_MAX_REDIRECTS,
+        };
+        let retries = match &raw.retries {
+            Some(s) if *s.get_ref() > 10 => return Err(ctx.at(s, "`retries` must be at most 10")),
+            Some(s) => *s.get_ref(),
+            None => DEFAULT_RETRIES,
+        };
+        let concurrency = match &raw.concurrency {
+            Some(s) if !(1..=64).contains(s.get_ref()) => {
+                return Err(ctx.at(s, "`concurrency` must be between 1 and 64"))
+            }
+            Some(s) => *s.get_ref() as usize,
+            None => DEFAULT_CONCURRENCY,
+        };
+        let respect_robots = raw.respect_robots.unwrap_or(true);
         let max_body_size = match &raw.max_body_size {
             Some(s) if *s.get_ref() < 1024 => {
                 return Err(ctx.at(s, "max_body_size must be at least 1024 bytes"))
@@ -275,6 +363,15 @@ impl Config {
                     Some(tz) => Some(ctx.timezone(tz)?),
                     None => timezone,
                 },
+                interval: ctx.positive_duration(feed.interval.as_ref(), "interval", interval)?,
+                respect_robots: feed.respect_robots.unwrap_or(respect_robots),
+                allowed_hosts: feed
+                    .allowed_hosts
+                    .iter()
+                    .flatten()
+                    .map(|h| h.trim().to_ascii_lowercase())
+                    .filter(|h| !h.is_empty())
+                    .collect(),
             });
         }
 
@@ -285,8 +382,16 @@ impl Config {
             base_url,
             user_agent,
             delay,
+            connect_timeout,
             timeout,
             max_body_size,
+            max_redirects,
+            retries,
+            retry_backoff,
+            concurrency,
+            lock_timeout,
+            refresh_window,
+            refresh_interval,
             feeds,
         })
     }
@@ -349,6 +454,19 @@ impl Context<'_> {
                     ),
                 )
             }),
+        }
+    }
+
+    fn positive_duration(
+        &self,
+        value: Option<&Spanned<String>>,
+        key: &str,
+        default: Duration,
+    ) -> Result<Duration, ConfigError> {
+        let duration = self.duration(value, key, default)?;
+        match value {
+            Some(v) if duration.is_zero() => Err(self.at(v, format!("`{key}` must be above zero"))),
+            _ => Ok(duration),
         }
     }
 

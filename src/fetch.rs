@@ -1,22 +1,28 @@
 //! The one HTTP client: every request sitefeed sends goes through [`Fetcher`].
 //!
-//! It owns politeness (an identifying User-Agent, a minimum gap between two requests to one
-//! host), limits (a whole-request timeout, a body cap applied after decompression, a redirect
-//! limit) and turns the body into text with the right charset. Keeping all of this in one
-//! place is what lets the rest of the pipeline stay pure.
+//! It owns politeness (an identifying User-Agent, robots.txt, at most one request in flight per
+//! host and a minimum gap between two of them, backoff on 429/503), limits (timeouts, a body
+//! cap applied after decompression, a redirect limit, redirects kept to http(s) and to the
+//! feed's hosts) and turns the body into text with the right charset. Keeping all of this in
+//! one place is what lets the rest of the pipeline stay pure.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
-use ureq::ResponseExt;
+use tracing::debug;
 use url::Url;
 
 use crate::charset;
 
-/// Redirects followed before a request fails.
-pub const MAX_REDIRECTS: u32 = 10;
+/// How long a robots.txt is trusted before it is fetched again.
+pub const ROBOTS_TTL: Duration = Duration::from_secs(24 * 3600);
+/// The longest `Retry-After` or `Crawl-delay` honoured; a site asking for more is waited on
+/// for this long, then treated as failed for this pass.
+pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(120);
+/// The product token matched against robots.txt groups.
+pub const ROBOTS_AGENT: &str = "sitefeed";
 
 /// A response validator pair kept between runs for conditional requests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -36,6 +42,7 @@ impl Validators {
 pub struct Page {
     /// Where the page was finally found, after redirects: the base for its relative links.
     pub url: Url,
+    pub status: u16,
     pub html: String,
     pub validators: Validators,
 }
@@ -44,7 +51,7 @@ pub struct Page {
 #[derive(Debug, Clone)]
 pub enum Fetched {
     Page(Page),
-    /// 304: the page is as it was when `validators` were stored.
+    /// 304: the page is as it was when the validators sent were stored.
     NotModified,
 }
 
@@ -57,8 +64,23 @@ pub enum FetchError {
     TooLarge { url: Url, limit: u64 },
     #[error("GET {url}: not an HTML page (Content-Type {content_type})")]
     NotHtml { url: Url, content_type: String },
+    #[error("GET {url}: disallowed by {robots} (set respect_robots = false to override)")]
+    Robots { url: Url, robots: String },
+    /// `refusal` says where the redirect led and why it was not followed.
+    #[error("GET {url}: redirect to {refusal}")]
+    Redirect { url: Url, refusal: String },
     #[error("GET {url}: {message}")]
     Transport { url: Url, message: String },
+}
+
+impl FetchError {
+    /// The HTTP status the failure came with, if any.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            FetchError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
 }
 
 /// Settings of a [`Fetcher`], from the config.
@@ -66,18 +88,56 @@ pub enum FetchError {
 pub struct FetchSettings {
     pub user_agent: String,
     pub delay: Duration,
+    pub connect_timeout: Duration,
     pub timeout: Duration,
     pub max_body_size: u64,
+    pub max_redirects: u32,
+    pub retries: u32,
+    /// The first retry's wait; each further retry doubles it.
+    pub retry_backoff: Duration,
 }
 
-/// The HTTP client. Shareable between threads: the per-host gap is kept behind a lock.
-pub struct Fetcher {
-    agent: ureq::Agent,
-    settings: FetchSettings,
-    /// Per host, the earliest instant the next request may start.
-    next_slot: Mutex<HashMap<String, Instant>>,
-    requests: AtomicU64,
-    not_modified: AtomicU64,
+impl FetchSettings {
+    /// Settings for tests and tools: no delay, short timeouts, no retries.
+    pub fn quick(user_agent: &str) -> FetchSettings {
+        FetchSettings {
+            user_agent: user_agent.to_string(),
+            delay: Duration::ZERO,
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(10),
+            max_body_size: 10 * 1024 * 1024,
+            max_redirects: 5,
+            retries: 0,
+            retry_backoff: Duration::from_millis(100),
+        }
+    }
+}
+
+/// What one request may do, from the feed it is made for.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// Hosts redirects may lead to (besides the requested URL's own site); empty allows any.
+    pub allowed_hosts: Vec<String>,
+    pub respect_robots: bool,
+}
+
+/// A robots.txt as kept between runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RobotsRecord {
+    pub host: String,
+    /// The file's body; empty for "allow everything" (no file, or 4xx).
+    pub body: String,
+    /// Whether the file was unreachable (5xx or network error): RFC 9309 says disallow all.
+    pub unreachable: bool,
+    pub fetched_at: SystemTime,
+}
+
+/// One host's politeness state; its mutex is held for a whole request, so there is at most
+/// one request in flight per host.
+struct Host {
+    next_slot: Instant,
+    crawl_delay: Duration,
+    robots: Option<(RobotsRecord, Option<texting_robots::Robot>)>,
 }
 
 /// What a fetcher has sent so far, for the run summary.
@@ -87,19 +147,38 @@ pub struct FetchStats {
     pub not_modified: u64,
 }
 
+/// The HTTP client, shared by all worker threads of a pass.
+pub struct Fetcher {
+    agent: ureq::Agent,
+    settings: FetchSettings,
+    hosts: Mutex<HashMap<String, Arc<Mutex<Host>>>>,
+    requests: AtomicU64,
+    not_modified: AtomicU64,
+}
+
+/// One response as received, before it is judged.
+struct Response {
+    status: u16,
+    headers: ureq::http::HeaderMap,
+    body: Option<Vec<u8>>,
+}
+
 impl Fetcher {
     pub fn new(settings: FetchSettings) -> Fetcher {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .user_agent(settings.user_agent.as_str())
             .timeout_global(Some(settings.timeout))
-            .max_redirects(MAX_REDIRECTS)
+            .timeout_connect(Some(settings.connect_timeout))
+            // Redirects are followed here, hop by hop, to check where each one leads.
+            .max_redirects(0)
+            .max_redirects_will_error(false)
             .http_status_as_error(false)
             .build()
             .into();
         Fetcher {
             agent,
             settings,
-            next_slot: Mutex::new(HashMap::new()),
+            hosts: Mutex::new(HashMap::new()),
             requests: AtomicU64::new(0),
             not_modified: AtomicU64::new(0),
         }
@@ -112,14 +191,270 @@ impl Fetcher {
         }
     }
 
-    /// GETs `url`, sending `validators` as `If-None-Match` / `If-Modified-Since` when given.
-    pub fn get(&self, url: &Url, validators: Option<&Validators>) -> Result<Fetched, FetchError> {
-        self.wait_turn(url);
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        let transport = |message: String| FetchError::Transport {
+    /// Seeds the robots.txt cache with records kept from earlier runs.
+    pub fn load_robots(&self, records: Vec<RobotsRecord>) {
+        for record in records {
+            let host = self.host(&record.host);
+            let robot = parse_robots(&record);
+            let mut host = host.lock().unwrap_or_else(|e| e.into_inner());
+            host.crawl_delay = crawl_delay(robot.as_ref());
+            host.robots = Some((record, robot));
+        }
+    }
+
+    /// The robots.txt records known now, to keep for the next run.
+    pub fn robots_records(&self) -> Vec<RobotsRecord> {
+        let hosts: Vec<_> = self
+            .hosts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        let mut records: Vec<_> = hosts
+            .iter()
+            .filter_map(|h| {
+                let host = h.lock().unwrap_or_else(|e| e.into_inner());
+                host.robots.as_ref().map(|(record, _)| record.clone())
+            })
+            .collect();
+        records.sort_by(|a, b| a.host.cmp(&b.host));
+        records
+    }
+
+    fn host(&self, name: &str) -> Arc<Mutex<Host>> {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        hosts
+            .entry(name.to_ascii_lowercase())
+            .or_insert_with(|| {
+                Arc::new(Mutex::new(Host {
+                    next_slot: Instant::now(),
+                    crawl_delay: Duration::ZERO,
+                    robots: None,
+                }))
+            })
+            .clone()
+    }
+
+    /// GETs `url` under `policy`, sending `validators` as `If-None-Match` /
+    /// `If-Modified-Since` when given.
+    pub fn get(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+        policy: &Policy,
+    ) -> Result<Fetched, FetchError> {
+        let mut current = url.clone();
+        let mut visited = HashSet::new();
+        for _ in 0..=self.settings.max_redirects {
+            visited.insert(current.clone());
+            let response = self.request_polite(&current, validators, policy)?;
+            if !matches!(response.status, 301 | 302 | 303 | 307 | 308) {
+                return self.finish(url, current, response, validators.is_some());
+            }
+            let location = response
+                .headers
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            let refuse = |to: &str, reason: &str| FetchError::Redirect {
+                url: url.clone(),
+                refusal: format!("{to} refused: {reason}"),
+            };
+            let next = current
+                .join(location)
+                .map_err(|_| refuse(location, "not a URL"))?;
+            if !matches!(next.scheme(), "http" | "https") {
+                return Err(refuse(next.as_str(), "only http and https are followed"));
+            }
+            if !redirect_allowed(url, &next, &policy.allowed_hosts) {
+                return Err(refuse(
+                    next.as_str(),
+                    "it leaves the feed's hosts (add the host to allowed_hosts)",
+                ));
+            }
+            if visited.contains(&next) {
+                return Err(refuse(next.as_str(), "redirect loop"));
+            }
+            debug!("{current} redirects to {next}");
+            current = next;
+        }
+        Err(FetchError::Transport {
             url: url.clone(),
-            message,
+            message: format!(
+                "more than {} redirects (max_redirects)",
+                self.settings.max_redirects
+            ),
+        })
+    }
+
+    /// Judges a final (non-redirect) response.
+    fn finish(
+        &self,
+        requested: &Url,
+        final_url: Url,
+        response: Response,
+        conditional: bool,
+    ) -> Result<Fetched, FetchError> {
+        let status = response.status;
+        if status == 304 && conditional {
+            self.not_modified.fetch_add(1, Ordering::Relaxed);
+            return Ok(Fetched::NotModified);
+        }
+        if !(200..300).contains(&status) {
+            return Err(FetchError::Status {
+                url: requested.clone(),
+                status,
+            });
+        }
+        let header = |name: &str| {
+            response
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
         };
+        let content_type = header("content-type");
+        if let Some(ct) = &content_type {
+            if !is_html_like(ct) {
+                return Err(FetchError::NotHtml {
+                    url: requested.clone(),
+                    content_type: ct.clone(),
+                });
+            }
+        }
+        let body = response.body.unwrap_or_default();
+        let (html, _) = charset::decode_html(&body, content_type.as_deref());
+        Ok(Fetched::Page(Page {
+            url: final_url,
+            status,
+            html,
+            validators: Validators {
+                etag: header("etag"),
+                last_modified: header("last-modified"),
+            },
+        }))
+    }
+
+    /// One request (no redirect following) under the host's lock: robots.txt first, the gap
+    /// since the last request, then retries with backoff on transient failures.
+    fn request_polite(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+        policy: &Policy,
+    ) -> Result<Response, FetchError> {
+        let host_name = url.host_str().unwrap_or_default().to_string();
+        let host = self.host(&host_name);
+        let mut host = host.lock().unwrap_or_else(|e| e.into_inner());
+        if policy.respect_robots {
+            self.check_robots(&mut host, url)?;
+        }
+        let mut attempt = 0;
+        loop {
+            self.wait_slot(&mut host);
+            let result = self.send(url, validators);
+            let wait = match &result {
+                Ok(response) if is_retryable_status(response.status) => {
+                    let asked = retry_after(&response.headers, SystemTime::now());
+                    Some(asked.unwrap_or_else(|| self.backoff(attempt)))
+                }
+                Err(err) if err.retryable => Some(self.backoff(attempt)),
+                _ => None,
+            };
+            match wait {
+                Some(wait) if attempt < self.settings.retries && wait <= MAX_SERVER_WAIT => {
+                    attempt += 1;
+                    debug!("retrying {url} in {wait:?} (attempt {attempt})");
+                    std::thread::sleep(wait);
+                }
+                _ => return result.map_err(|err| *err.error),
+            }
+        }
+    }
+
+    /// Exponential backoff with ±25% jitter, so many clients do not retry in step.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let base = self.settings.retry_backoff * 2u32.saturating_pow(attempt.min(10));
+        base.mul_f64(0.75 + fastrand::f64() * 0.5)
+            .min(MAX_SERVER_WAIT)
+    }
+
+    fn wait_slot(&self, host: &mut Host) {
+        let now = Instant::now();
+        if host.next_slot > now {
+            std::thread::sleep(host.next_slot - now);
+        }
+        let gap = self.settings.delay.max(host.crawl_delay);
+        host.next_slot = Instant::now() + gap;
+    }
+
+    fn check_robots(&self, host: &mut Host, url: &Url) -> Result<(), FetchError> {
+        let fresh = host.robots.as_ref().is_some_and(|(record, _)| {
+            record
+                .fetched_at
+                .elapsed()
+                .map(|age| age < ROBOTS_TTL)
+                .unwrap_or(false)
+        });
+        if !fresh {
+            let record = self.fetch_robots(host, url);
+            let robot = parse_robots(&record);
+            host.crawl_delay = crawl_delay(robot.as_ref());
+            host.robots = Some((record, robot));
+        }
+        let (record, robot) = host.robots.as_ref().expect("robots were just loaded");
+        let robots_url = robots_url(url);
+        if record.unreachable {
+            return Err(FetchError::Robots {
+                url: url.clone(),
+                robots: format!("{robots_url} (unreachable, so everything is disallowed)"),
+            });
+        }
+        match robot {
+            Some(robot) if !robot.allowed(url.as_str()) => Err(FetchError::Robots {
+                url: url.clone(),
+                robots: robots_url,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn fetch_robots(&self, host: &mut Host, url: &Url) -> RobotsRecord {
+        let robots_url = robots_url(url);
+        let record = |body: String, unreachable: bool| RobotsRecord {
+            host: url.host_str().unwrap_or_default().to_ascii_lowercase(),
+            body,
+            unreachable,
+            fetched_at: SystemTime::now(),
+        };
+        self.wait_slot(host);
+        let Ok(robots) = Url::parse(&robots_url) else {
+            return record(String::new(), false);
+        };
+        match self.send(&robots, None) {
+            Ok(response) if (200..300).contains(&response.status) => {
+                let body = response.body.unwrap_or_default();
+                // A robots.txt larger than 500 KiB is cut there, as RFC 9309 allows.
+                let body = &body[..body.len().min(500 * 1024)];
+                record(String::from_utf8_lossy(body).into_owned(), false)
+            }
+            Ok(response) if (400..500).contains(&response.status) => record(String::new(), false),
+            Ok(response) => {
+                debug!("{robots_url}: HTTP {}", response.status);
+                record(String::new(), true)
+            }
+            Err(err) => {
+                debug!("{robots_url}: {}", err.error);
+                record(String::new(), true)
+            }
+        }
+    }
+
+    /// Sends one GET and reads the body within the cap.
+    fn send(&self, url: &Url, validators: Option<&Validators>) -> Result<Response, SendError> {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        debug!("GET {url}");
         let mut request = self
             .agent
             .get(url.as_str())
@@ -132,88 +467,122 @@ impl Fetcher {
                 request = request.header("If-Modified-Since", date);
             }
         }
-        let mut response = request.call().map_err(|err| match err {
-            ureq::Error::TooManyRedirects => {
-                transport(format!("more than {MAX_REDIRECTS} redirects"))
+        let transport = |err: ureq::Error| {
+            let retryable = match &err {
+                ureq::Error::Timeout(t) => matches!(
+                    t,
+                    ureq::Timeout::Connect | ureq::Timeout::Resolve | ureq::Timeout::SendRequest
+                ),
+                ureq::Error::Io(_) | ureq::Error::ConnectionFailed => true,
+                _ => false,
+            };
+            let message = match &err {
+                ureq::Error::Timeout(ureq::Timeout::Connect) => format!(
+                    "could not connect within {:?} (connect_timeout)",
+                    self.settings.connect_timeout
+                ),
+                ureq::Error::Timeout(_) => {
+                    format!("timed out after {:?} (timeout)", self.settings.timeout)
+                }
+                other => other.to_string(),
+            };
+            SendError {
+                error: Box::new(FetchError::Transport {
+                    url: url.clone(),
+                    message,
+                }),
+                retryable,
             }
-            ureq::Error::Timeout(_) => transport(format!(
-                "timed out after {:?} (timeout)",
-                self.settings.timeout
-            )),
-            other => transport(other.to_string()),
-        })?;
+        };
+        let mut response = request.call().map_err(transport)?;
         let status = response.status().as_u16();
-        if status == 304 && validators.is_some() {
-            self.not_modified.fetch_add(1, Ordering::Relaxed);
-            return Ok(Fetched::NotModified);
-        }
-        if !(200..300).contains(&status) {
-            return Err(FetchError::Status {
-                url: url.clone(),
-                status,
-            });
-        }
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
+        let headers = response.headers().clone();
+        let body = if (200..300).contains(&status) {
+            let limit = self.settings.max_body_size;
+            let bytes = response
+                .body_mut()
+                .with_config()
+                .limit(limit)
+                .read_to_vec()
+                .map_err(|err| match err {
+                    ureq::Error::BodyExceedsLimit(_) => SendError {
+                        error: Box::new(FetchError::TooLarge {
+                            url: url.clone(),
+                            limit,
+                        }),
+                        retryable: false,
+                    },
+                    other => transport(other),
+                })?;
+            Some(bytes)
+        } else {
+            None
         };
-        let content_type = header("content-type");
-        if let Some(ct) = &content_type {
-            if !is_html_like(ct) {
-                return Err(FetchError::NotHtml {
-                    url: url.clone(),
-                    content_type: ct.clone(),
-                });
-            }
-        }
-        let validators = Validators {
-            etag: header("etag"),
-            last_modified: header("last-modified"),
-        };
-        let final_url = Url::parse(&response.get_uri().to_string()).unwrap_or_else(|_| url.clone());
-        let limit = self.settings.max_body_size;
-        let bytes = response
-            .body_mut()
-            .with_config()
-            .limit(limit)
-            .read_to_vec()
-            .map_err(|err| match err {
-                ureq::Error::BodyExceedsLimit(_) => FetchError::TooLarge {
-                    url: url.clone(),
-                    limit,
-                },
-                other => transport(other.to_string()),
-            })?;
-        let (html, _) = charset::decode_html(&bytes, content_type.as_deref());
-        Ok(Fetched::Page(Page {
-            url: final_url,
-            html,
-            validators,
-        }))
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
     }
+}
 
-    /// Sleeps until this host's next slot, then books the one after it.
-    fn wait_turn(&self, url: &Url) {
-        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-        let start = {
-            let mut slots = self.next_slot.lock().unwrap_or_else(|e| e.into_inner());
-            let now = Instant::now();
-            let start = slots
-                .get(&host)
-                .copied()
-                .filter(|t| *t > now)
-                .unwrap_or(now);
-            slots.insert(host, start + self.settings.delay);
-            start
-        };
-        let now = Instant::now();
-        if start > now {
-            std::thread::sleep(start - now);
-        }
+struct SendError {
+    error: Box<FetchError>,
+    retryable: bool,
+}
+
+fn robots_url(url: &Url) -> String {
+    let mut robots = url.clone();
+    robots.set_path("/robots.txt");
+    robots.set_query(None);
+    robots.set_fragment(None);
+    robots.to_string()
+}
+
+fn parse_robots(record: &RobotsRecord) -> Option<texting_robots::Robot> {
+    if record.body.is_empty() {
+        return None;
     }
+    texting_robots::Robot::new(ROBOTS_AGENT, record.body.as_bytes()).ok()
+}
+
+fn crawl_delay(robot: Option<&texting_robots::Robot>) -> Duration {
+    robot
+        .and_then(|r| r.delay)
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .map(|d| Duration::from_secs_f32(d).min(MAX_SERVER_WAIT))
+        .unwrap_or(Duration::ZERO)
+}
+
+/// 408, 429 and 5xx are worth another try; other statuses are the server's answer.
+fn is_retryable_status(status: u16) -> bool {
+    status == 408 || status == 429 || (500..600).contains(&status)
+}
+
+/// The wait a `Retry-After` header asks for: seconds, or an HTTP date relative to `now`.
+fn retry_after(headers: &ureq::http::HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get("retry-after")?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// Same site (ignoring `www.`), or a host the feed allows.
+fn redirect_allowed(from: &Url, to: &Url, allowed_hosts: &[String]) -> bool {
+    let bare = |u: &Url| {
+        u.host_str()
+            .unwrap_or_default()
+            .trim_start_matches("www.")
+            .to_ascii_lowercase()
+    };
+    let to_host = bare(to);
+    bare(from) == to_host
+        || allowed_hosts.iter().any(|h| {
+            let h = h.trim_start_matches("www.").to_ascii_lowercase();
+            h == "*" || h == to_host
+        })
 }
 
 /// Pages are sometimes served with sloppy types; refuse only what clearly is not markup.
@@ -245,19 +614,78 @@ mod tests {
     }
 
     #[test]
-    fn requests_to_one_host_keep_the_gap() {
-        let fetcher = Fetcher::new(FetchSettings {
-            user_agent: "t".into(),
-            delay: Duration::from_millis(40),
-            timeout: Duration::from_secs(1),
-            max_body_size: 1024,
-        });
-        let a = Url::parse("http://a.example/").unwrap();
-        let b = Url::parse("http://b.example/").unwrap();
-        let started = Instant::now();
-        fetcher.wait_turn(&a);
-        fetcher.wait_turn(&b);
-        fetcher.wait_turn(&a);
-        assert!(started.elapsed() >= Duration::from_millis(40));
+    fn retry_after_reads_seconds_and_dates() {
+        let mut headers = ureq::http::HeaderMap::new();
+        assert_eq!(retry_after(&headers, SystemTime::now()), None);
+        headers.insert("retry-after", "7".parse().unwrap());
+        assert_eq!(
+            retry_after(&headers, SystemTime::now()),
+            Some(Duration::from_secs(7))
+        );
+        let now = httpdate::parse_http_date("Tue, 27 Jan 2026 12:00:00 GMT").unwrap();
+        headers.insert(
+            "retry-after",
+            "Tue, 27 Jan 2026 12:00:30 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(30)));
+        headers.insert(
+            "retry-after",
+            "Tue, 27 Jan 2026 11:00:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&headers, now), Some(Duration::ZERO));
+        headers.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&headers, now), None);
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert!(is_retryable_status(status), "{status}");
+        }
+        for status in [200, 304, 400, 403, 404, 410] {
+            assert!(!is_retryable_status(status), "{status}");
+        }
+    }
+
+    #[test]
+    fn redirects_stay_on_the_site_unless_allowed() {
+        let from = Url::parse("https://news.example/world/").unwrap();
+        let www = Url::parse("https://www.news.example/world/").unwrap();
+        let other = Url::parse("https://tracker.example/x").unwrap();
+        assert!(redirect_allowed(&from, &www, &[]));
+        assert!(!redirect_allowed(&from, &other, &[]));
+        assert!(redirect_allowed(&from, &other, &["tracker.example".into()]));
+        assert!(redirect_allowed(&from, &other, &["*".into()]));
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter() {
+        let mut settings = FetchSettings::quick("t");
+        settings.retry_backoff = Duration::from_millis(100);
+        let fetcher = Fetcher::new(settings);
+        for _ in 0..20 {
+            let first = fetcher.backoff(0);
+            assert!((75..=125).contains(&first.as_millis()), "{first:?}");
+            let third = fetcher.backoff(2);
+            assert!((300..=500).contains(&third.as_millis()), "{third:?}");
+        }
+    }
+
+    #[test]
+    fn robots_rules_and_crawl_delay_are_read() {
+        let record = RobotsRecord {
+            host: "news.example".into(),
+            body: "User-agent: *\nDisallow: /private/\nCrawl-delay: 3\n".into(),
+            unreachable: false,
+            fetched_at: SystemTime::now(),
+        };
+        let robot = parse_robots(&record).unwrap();
+        assert!(!robot.allowed("https://news.example/private/a.html"));
+        assert!(robot.allowed("https://news.example/world/"));
+        assert_eq!(crawl_delay(Some(&robot)), Duration::from_secs(3));
+        assert_eq!(
+            robots_url(&Url::parse("https://news.example/a/b?c#d").unwrap()),
+            "https://news.example/robots.txt"
+        );
     }
 }

@@ -1,16 +1,19 @@
 //! The `sitefeed` binary: parses the command line, sets up logging, calls the library and
 //! maps the outcome to an exit code (0 ok, 1 some feed failed, 2 config or usage error).
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
 use sitefeed::cli::{Cli, Command};
 use sitefeed::config::Config;
+use sitefeed::run::RunOptions;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(&cli);
+    let quiet = cli.quiet;
     match cli.command {
         Command::Check { config } => match Config::load(&config.path) {
             Ok(loaded) => {
@@ -38,8 +41,17 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::from(2);
             }
-            match sitefeed::run::run(&loaded, &feeds) {
-                Ok(report) => ExitCode::from(report.exit_code() as u8),
+            let options = RunOptions {
+                only: feeds,
+                progress: std::io::stderr().is_terminal() && !quiet,
+            };
+            match sitefeed::run::run(&loaded, &options) {
+                Ok(report) => {
+                    if !quiet {
+                        eprintln!("sitefeed: {}", report.summary());
+                    }
+                    ExitCode::from(report.exit_code() as u8)
+                }
                 Err(err) => {
                     eprintln!("sitefeed: {err:#}");
                     ExitCode::from(1)

@@ -5,22 +5,29 @@
 //! feed it belongs to keeps its previous files (a section failure) or is written with what did
 //! work (an article failure, retried next pass because it is not stored). The report's
 //! [`RunReport::exit_code`] tells cron whether anything went wrong.
+//!
+//! Feeds are grouped by host and the groups run on up to `concurrency` threads, so ten sites
+//! take about as long as the slowest one; the fetcher keeps each host to one request at a time.
 
+use std::collections::{BTreeMap, HashSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use chrono::Utc;
+use indicatif::{ProgressBar, ProgressStyle};
 use tracing::{debug, info, warn};
 use url::Url;
 
 use crate::config::{Config, Feed};
 use crate::discover::{self, normalize_url};
 use crate::extract;
-use crate::fetch::{FetchSettings, FetchStats, Fetched, Fetcher};
-use crate::model::Article;
+use crate::fetch::{FetchSettings, FetchStats, Fetched, Fetcher, Policy};
 use crate::output::{self, Written};
 use crate::render::{self, FeedInfo};
-use crate::store::{PageState, Store};
+use crate::store::{FetchedArticle, PageState, Store, StoreError};
 
 /// What happened to one feed in a pass.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -76,38 +83,167 @@ impl RunReport {
     }
 }
 
-/// Runs one pass over `config`'s feeds (all of them when `only` is empty, else those named).
-/// Errors are only what makes the whole pass impossible (the store or the output directory).
-pub fn run(config: &Config, only: &[String]) -> anyhow::Result<RunReport> {
+/// How a pass is run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Only these feeds; all when empty.
+    pub only: Vec<String>,
+    /// Show a progress bar on stderr.
+    pub progress: bool,
+}
+
+/// The exclusive lock that keeps two passes over one state store apart. Released on drop.
+pub struct RunLock {
+    _file: File,
+}
+
+/// Where the lock file for `state` lives: beside it.
+pub fn lock_path(state: &Path) -> PathBuf {
+    let mut name = state.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    state.with_file_name(name)
+}
+
+/// Takes the lock beside the state store, waiting up to `timeout` for another pass to finish.
+pub fn acquire_lock(state: &Path, timeout: Duration) -> anyhow::Result<RunLock> {
+    let path = lock_path(state);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the directory of {}", path.display()))?;
+    }
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
     let started = Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(RunLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < timeout => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+                "another sitefeed run holds {} (waited {:?}, lock_timeout)",
+                path.display(),
+                timeout
+            ),
+            Err(std::fs::TryLockError::Error(err)) => {
+                return Err(err).with_context(|| format!("cannot lock {}", path.display()))
+            }
+        }
+    }
+}
+
+/// Runs one pass over `config`'s feeds. Errors are only what makes the whole pass impossible
+/// (the lock, the store or the output directory); everything else is in the report.
+pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
+    let started = Instant::now();
+    let _lock = acquire_lock(&config.state, config.lock_timeout)?;
     std::fs::create_dir_all(&config.output_dir)
         .with_context(|| format!("cannot create output_dir {}", config.output_dir.display()))?;
-    let mut store = Store::open(&config.state)?;
+    let store = Store::open(&config.state)?;
     let fetcher = Fetcher::new(FetchSettings {
         user_agent: config.user_agent.clone(),
         delay: config.delay,
+        connect_timeout: config.connect_timeout,
         timeout: config.timeout,
         max_body_size: config.max_body_size,
+        max_redirects: config.max_redirects,
+        retries: config.retries,
+        retry_backoff: config.retry_backoff,
     });
-    let mut feeds = Vec::new();
-    for feed in &config.feeds {
-        if !only.is_empty() && !only.iter().any(|n| n == &feed.name) {
-            continue;
+    fetcher.load_robots(store.robots()?);
+
+    let feeds: Vec<&Feed> = config
+        .feeds
+        .iter()
+        .filter(|f| options.only.is_empty() || options.only.contains(&f.name))
+        .collect();
+    for feed in feeds.iter().filter(|f| !f.respect_robots) {
+        info!(
+            "feed {}: robots.txt is not consulted (respect_robots = false)",
+            feed.name
+        );
+    }
+    let progress = progress_bar(options.progress, feeds.len());
+    let pass = Pass {
+        config,
+        fetcher: &fetcher,
+        store: Mutex::new(store),
+        progress: &progress,
+    };
+
+    // One group per host: a group runs its feeds one after another, groups run in parallel.
+    let mut groups: BTreeMap<String, Vec<&Feed>> = BTreeMap::new();
+    for feed in &feeds {
+        let host = feed.urls[0].host_str().unwrap_or_default().to_string();
+        groups.entry(host).or_default().push(feed);
+    }
+    let queue = Mutex::new(groups.into_values().collect::<Vec<_>>());
+    let results = Mutex::new(Vec::new());
+    let workers = config.concurrency.min(feeds.len()).max(1);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let Some(group) = queue.lock().unwrap_or_else(|e| e.into_inner()).pop() else {
+                    break;
+                };
+                for feed in group {
+                    let result = pass.run_feed(feed);
+                    progress.inc(1);
+                    results
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((feed.name.clone(), result));
+                }
+            });
         }
-        let report = run_feed(config, feed, &fetcher, &mut store)
-            .with_context(|| format!("feed \"{}\"", feed.name))?;
+    });
+    progress.finish_and_clear();
+
+    let store = pass.store.into_inner().unwrap_or_else(|e| e.into_inner());
+    store.save_robots(&fetcher.robots_records())?;
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    // Report in config order, whatever order the workers finished in.
+    results.sort_by_key(|(name, _)| feeds.iter().position(|f| &f.name == name));
+    let mut reports = Vec::new();
+    for (name, result) in results {
+        let report = result.with_context(|| format!("feed \"{name}\""))?;
         for error in &report.errors {
-            warn!("feed {}: {error}", feed.name);
+            warn!("feed {name}: {error}");
         }
-        feeds.push(report);
+        reports.push(report);
     }
     let report = RunReport {
-        feeds,
+        feeds: reports,
         fetch: fetcher.stats(),
         elapsed: started.elapsed(),
     };
     info!("{}", report.summary());
     Ok(report)
+}
+
+fn progress_bar(enabled: bool, feeds: usize) -> ProgressBar {
+    if !enabled {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(feeds as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} feeds {pos}/{len} {wide_bar} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// What is shared by the workers of one pass.
+struct Pass<'a> {
+    config: &'a Config,
+    fetcher: &'a Fetcher,
+    store: Mutex<Store>,
+    progress: &'a ProgressBar,
 }
 
 /// What one section page gave in this pass.
@@ -119,151 +255,213 @@ struct SectionPass {
     listed: Vec<String>,
 }
 
-fn run_feed(
-    config: &Config,
-    feed: &Feed,
-    fetcher: &Fetcher,
-    store: &mut Store,
-) -> anyhow::Result<FeedReport> {
-    let mut report = FeedReport {
-        name: feed.name.clone(),
-        ..FeedReport::default()
-    };
-    let mut sections = Vec::new();
-    let mut section_failed = false;
-    let mut default_title = None;
-    for url in &feed.urls {
-        let previous = store.page_state(url.as_str())?;
-        let validators = previous
-            .as_ref()
-            .map(|p| &p.validators)
-            .filter(|v| !v.is_empty());
-        match fetcher.get(url, validators) {
-            Ok(Fetched::NotModified) => {
-                debug!("feed {}: {url} not modified", feed.name);
-                if default_title.is_none() {
-                    default_title = previous.and_then(|p| p.title);
-                }
-            }
-            Ok(Fetched::Page(page)) => {
-                let section = discover::discover(&page.html, &page.url, &feed.rules);
-                if section.links.is_empty() {
-                    warn!(
-                        "feed {}: no article links found on {url} (the page changed shape?)",
-                        feed.name
-                    );
-                }
-                if default_title.is_none() {
-                    default_title = section.title.clone();
-                }
-                let mut listed = Vec::new();
-                for link in &section.links {
-                    let key = normalize_url(&link.url).to_string();
-                    if !listed.contains(&key) {
-                        listed.push(key);
-                    }
-                }
-                sections.push(SectionPass {
-                    url: url.clone(),
-                    state: PageState {
-                        validators: page.validators,
-                        title: section.title,
-                    },
-                    listed,
-                });
-            }
-            Err(err) => {
-                section_failed = true;
-                report.errors.push(err.to_string());
-            }
-        }
+impl Pass<'_> {
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    // Fetch what is new, then store it with the section's listing in one transaction.
-    let mut seen = std::collections::HashSet::new();
-    for section in &sections {
-        let mut complete = true;
-        let mut fetched: Vec<(String, Article)> = Vec::new();
-        let mut listed: Vec<String> = Vec::new();
-        for key in &section.listed {
-            if !seen.insert(key.clone()) {
-                continue;
-            }
-            if store.is_known(key)? {
-                listed.push(key.clone());
-                continue;
-            }
-            match fetch_article(fetcher, key, feed) {
-                Ok(article) => {
-                    fetched.push((key.clone(), article));
-                    listed.push(key.clone());
+    fn run_feed(&self, feed: &Feed) -> Result<FeedReport, PassError> {
+        let mut report = FeedReport {
+            name: feed.name.clone(),
+            ..FeedReport::default()
+        };
+        let policy = Policy {
+            allowed_hosts: feed.allowed_hosts.clone(),
+            respect_robots: feed.respect_robots,
+        };
+        let mut sections = Vec::new();
+        let mut section_failed = false;
+        let mut default_title = None;
+        for url in &feed.urls {
+            let previous = self.store().page_state(url.as_str())?;
+            let validators = previous
+                .as_ref()
+                .map(|p| &p.validators)
+                .filter(|v| !v.is_empty());
+            match self.fetcher.get(url, validators, &policy) {
+                Ok(Fetched::NotModified) => {
+                    debug!("feed {}: {url} not modified", feed.name);
+                    if default_title.is_none() {
+                        default_title = previous.and_then(|p| p.title);
+                    }
                 }
+                Ok(Fetched::Page(page)) => {
+                    let section = discover::discover(&page.html, &page.url, &feed.rules);
+                    if section.links.is_empty() {
+                        warn!(
+                            "feed {}: no article links found on {url} (the page changed shape?)",
+                            feed.name
+                        );
+                    }
+                    if default_title.is_none() {
+                        default_title = section.title.clone();
+                    }
+                    let mut listed = Vec::new();
+                    for link in &section.links {
+                        let key = normalize_url(&link.url).to_string();
+                        if !listed.contains(&key) {
+                            listed.push(key);
+                        }
+                    }
+                    sections.push(SectionPass {
+                        url: url.clone(),
+                        state: PageState {
+                            validators: page.validators,
+                            title: section.title,
+                        },
+                        listed,
+                    });
+                }
+                Err(err) => {
+                    section_failed = true;
+                    report.errors.push(err.to_string());
+                }
+            }
+        }
+
+        let mut seen = HashSet::new();
+        for section in &sections {
+            let listed: Vec<String> = section
+                .listed
+                .iter()
+                .filter(|key| seen.insert((*key).clone()))
+                .cloned()
+                .collect();
+            let complete = self.fetch_section_articles(feed, &policy, &listed, &mut report)?;
+            // Keep the validators only when every article of the page is stored: otherwise a
+            // 304 next time would hide the ones that failed.
+            let state = if complete {
+                section.state.clone()
+            } else {
+                PageState {
+                    title: section.state.title.clone(),
+                    ..PageState::default()
+                }
+            };
+            self.store().set_page_state(section.url.as_str(), &state)?;
+        }
+
+        if section_failed {
+            // Keep the previous files: a feed made from part of its sections would look as if
+            // the rest had gone.
+            return Ok(report);
+        }
+        let entries = self.store().feed_articles(&feed.name, feed.max_items)?;
+        let info = FeedInfo {
+            name: feed.name.clone(),
+            title: feed
+                .title
+                .clone()
+                .or(default_title)
+                .unwrap_or_else(|| feed.name.clone()),
+            description: format!("Latest articles from {}", feed.urls[0]),
+            site_url: feed.urls[0].clone(),
+            base_url: self.config.base_url.clone(),
+        };
+        report.entries = entries.len();
+        for (ext, bytes) in [
+            ("rss", render::rss::render(&info, &entries)),
+            ("atom", render::atom::render(&info, &entries)),
+        ] {
+            let file_name = format!("{}.{ext}", feed.name);
+            if output::write_if_changed(&self.config.output_dir, &file_name, &bytes)?
+                == Written::Changed
+            {
+                report.changed = true;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Fetches the new articles among `listed` (and re-checks recent ones that are due), then
+    /// stores them with the feed's listing in one transaction. Returns whether every new
+    /// article was stored.
+    fn fetch_section_articles(
+        &self,
+        feed: &Feed,
+        policy: &Policy,
+        listed: &[String],
+        report: &mut FeedReport,
+    ) -> Result<bool, PassError> {
+        let now = Utc::now();
+        let (new, due) = {
+            let store = self.store();
+            let mut new = Vec::new();
+            for key in listed {
+                if !store.is_known(key)? {
+                    new.push(key.clone());
+                }
+            }
+            let window_start = now - self.config.refresh_window;
+            let checked_before = now - self.config.refresh_interval;
+            (
+                new,
+                store.due_for_refresh(listed, window_start, checked_before)?,
+            )
+        };
+        let mut fetched = Vec::new();
+        let mut complete = true;
+        for key in &new {
+            match self.fetch_article(feed, policy, key, None) {
+                Ok(Some(article)) => fetched.push(article),
+                Ok(None) => {}
                 Err(err) => {
                     complete = false;
                     report.errors.push(err);
                 }
             }
         }
-        let now = Utc::now();
-        store.save_feed_pass(&feed.name, &fetched, &listed, now)?;
         report.new_articles += fetched.len();
-        // Keep the validators only when every article of the page is stored: otherwise a 304
-        // next time would hide the ones that failed.
-        let state = if complete {
-            section.state.clone()
-        } else {
-            PageState {
-                title: section.state.title.clone(),
-                ..PageState::default()
+        for (key, validators) in &due {
+            let validators = Some(validators).filter(|v| !v.is_empty());
+            match self.fetch_article(feed, policy, key, validators) {
+                Ok(Some(article)) => fetched.push(article),
+                Ok(None) => self.store().mark_checked(key, now)?,
+                // A failed re-check loses nothing: the stored version stays.
+                Err(err) => warn!("feed {}: re-checking an article: {err}", feed.name),
             }
-        };
-        store.set_page_state(section.url.as_str(), &state)?;
+        }
+        self.store()
+            .save_feed_pass(&feed.name, &fetched, listed, now)?;
+        Ok(complete)
     }
 
-    if section_failed {
-        // Keep the previous files: a feed made from part of its sections would look as if
-        // the rest had gone.
-        return Ok(report);
-    }
-    let entries = store.feed_articles(&feed.name, feed.max_items)?;
-    let info = FeedInfo {
-        name: feed.name.clone(),
-        title: feed
-            .title
-            .clone()
-            .or(default_title)
-            .unwrap_or_else(|| feed.name.clone()),
-        description: format!("Latest articles from {}", feed.urls[0]),
-        site_url: feed.urls[0].clone(),
-        base_url: config.base_url.clone(),
-    };
-    report.entries = entries.len();
-    for (ext, bytes) in [
-        ("rss", render::rss::render(&info, &entries)),
-        ("atom", render::atom::render(&info, &entries)),
-    ] {
-        let file_name = format!("{}.{ext}", feed.name);
-        if output::write_if_changed(&config.output_dir, &file_name, &bytes)? == Written::Changed {
-            report.changed = true;
+    /// Fetches and extracts one article; `None` when a conditional request found it
+    /// unchanged. The error is one line naming the URL.
+    fn fetch_article(
+        &self,
+        feed: &Feed,
+        policy: &Policy,
+        key: &str,
+        validators: Option<&crate::fetch::Validators>,
+    ) -> Result<Option<FetchedArticle>, String> {
+        let url = Url::parse(key).map_err(|err| format!("bad article URL {key}: {err}"))?;
+        self.progress.set_message(url.to_string());
+        match self.fetcher.get(&url, validators, policy) {
+            Ok(Fetched::Page(page)) => {
+                let mut article = extract::extract(&page.html, &page.url, feed.timezone).article;
+                if !is_plausible_canonical(&article.url, &url) {
+                    article.url = url.to_string();
+                }
+                Ok(Some(FetchedArticle {
+                    key: key.to_string(),
+                    article,
+                    validators: page.validators,
+                }))
+            }
+            Ok(Fetched::NotModified) => Ok(None),
+            Err(err) => Err(err.to_string()),
         }
     }
-    Ok(report)
 }
 
-/// Fetches and extracts one article; the error is one line naming the URL.
-fn fetch_article(fetcher: &Fetcher, key: &str, feed: &Feed) -> Result<Article, String> {
-    let url = Url::parse(key).map_err(|err| format!("bad article URL {key}: {err}"))?;
-    match fetcher.get(&url, None) {
-        Ok(Fetched::Page(page)) => {
-            let mut article = extract::extract(&page.html, &page.url, feed.timezone).article;
-            if !is_plausible_canonical(&article.url, &url) {
-                article.url = url.to_string();
-            }
-            Ok(article)
-        }
-        Ok(Fetched::NotModified) => Err(format!("GET {url}: unexpected 304")),
-        Err(err) => Err(err.to_string()),
-    }
+/// What stops a feed's pass short: the store or the output directory failing.
+#[derive(Debug, thiserror::Error)]
+enum PassError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
 }
 
 /// Some sites point every page's canonical link at their home page or a section; such a
@@ -311,5 +509,22 @@ mod tests {
         });
         assert_eq!(report.exit_code(), 1);
         assert!(report.summary().contains("1 failures"));
+    }
+
+    #[test]
+    fn second_lock_waits_then_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("s.db");
+        assert_eq!(lock_path(&state), dir.path().join("s.db.lock"));
+        let first = acquire_lock(&state, Duration::ZERO).unwrap();
+        let err = acquire_lock(&state, Duration::from_millis(200))
+            .err()
+            .unwrap();
+        assert!(
+            err.to_string().contains("another sitefeed run holds"),
+            "{err}"
+        );
+        drop(first);
+        acquire_lock(&state, Duration::ZERO).unwrap();
     }
 }

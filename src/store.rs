@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::fetch::Validators;
+use crate::fetch::{RobotsRecord, Validators};
 use crate::model::Article;
 
 /// The schema version this build writes (`PRAGMA user_version`).
@@ -31,7 +31,9 @@ CREATE TABLE IF NOT EXISTS articles (
     section     TEXT,
     first_seen  TEXT NOT NULL,      -- RFC 3339 UTC; stands in for a missing published time
     sort_key    INTEGER NOT NULL,   -- unix seconds of published, else first_seen
-    fetched_at  TEXT NOT NULL
+    fetched_at  TEXT NOT NULL,      -- last fetch or conditional re-check
+    etag          TEXT,
+    last_modified TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_canonical ON articles(canonical);
 CREATE TABLE IF NOT EXISTS feed_items (
@@ -46,6 +48,12 @@ CREATE TABLE IF NOT EXISTS pages (
     last_modified TEXT,
     title         TEXT               -- the page's own title, the feed's default title
 );
+CREATE TABLE IF NOT EXISTS robots (
+    host        TEXT PRIMARY KEY,
+    body        TEXT NOT NULL,
+    unreachable INTEGER NOT NULL,
+    fetched_at  INTEGER NOT NULL     -- unix seconds
+);
 ";
 
 /// A store operation that failed, naming the database file.
@@ -55,6 +63,14 @@ pub struct StoreError {
     pub path: PathBuf,
     #[source]
     pub source: rusqlite::Error,
+}
+
+/// An article fetched in this pass, keyed by the URL it was discovered at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchedArticle {
+    pub key: String,
+    pub article: Article,
+    pub validators: Validators,
 }
 
 /// An article as stored, with the time sitefeed first saw it.
@@ -135,7 +151,7 @@ impl Store {
     pub fn save_feed_pass(
         &mut self,
         feed: &str,
-        articles: &[(String, Article)],
+        articles: &[FetchedArticle],
         listed: &[String],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
@@ -145,7 +161,12 @@ impl Store {
             source: e,
         })?;
         let result = (|| {
-            for (url, article) in articles {
+            for FetchedArticle {
+                key: url,
+                article,
+                validators,
+            } in articles
+            {
                 let keywords = serde_json::to_string(&article.keywords)
                     .expect("a list of strings always serialises");
                 let first_seen: Option<String> = tx
@@ -167,15 +188,16 @@ impl Store {
                 tx.execute(
                     "INSERT INTO articles (url, canonical, title, published, updated, image,
                          keywords, description, author, language, section, first_seen, sort_key,
-                         fetched_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                         fetched_at, etag, last_modified)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
                      ON CONFLICT(url) DO UPDATE SET canonical = excluded.canonical,
                          title = excluded.title, published = excluded.published,
                          updated = excluded.updated, image = excluded.image,
                          keywords = excluded.keywords, description = excluded.description,
                          author = excluded.author, language = excluded.language,
                          section = excluded.section, sort_key = excluded.sort_key,
-                         fetched_at = excluded.fetched_at",
+                         fetched_at = excluded.fetched_at, etag = excluded.etag,
+                         last_modified = excluded.last_modified",
                     params![
                         url,
                         article.url,
@@ -191,6 +213,8 @@ impl Store {
                         first_seen_at.to_rfc3339(),
                         sort_key,
                         now_text,
+                        validators.etag,
+                        validators.last_modified,
                     ],
                 )?;
             }
@@ -261,6 +285,94 @@ impl Store {
             .map_err(|e| self.wrap(e))
     }
 
+    /// Of the stored articles among `keys`, those first seen after `window_start` and last
+    /// checked before `checked_before`: due for a conditional re-fetch, with their validators.
+    pub fn due_for_refresh(
+        &self,
+        keys: &[String],
+        window_start: DateTime<Utc>,
+        checked_before: DateTime<Utc>,
+    ) -> Result<Vec<(String, Validators)>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT etag, last_modified FROM articles
+                 WHERE url = ?1 AND first_seen > ?2 AND fetched_at < ?3",
+            )
+            .map_err(|e| self.wrap(e))?;
+        let mut due = Vec::new();
+        for key in keys {
+            let found = statement
+                .query_row(
+                    params![key, window_start.to_rfc3339(), checked_before.to_rfc3339()],
+                    |row| {
+                        Ok(Validators {
+                            etag: row.get(0)?,
+                            last_modified: row.get(1)?,
+                        })
+                    },
+                )
+                .optional()
+                .map_err(|e| self.wrap(e))?;
+            if let Some(validators) = found {
+                due.push((key.clone(), validators));
+            }
+        }
+        Ok(due)
+    }
+
+    /// Records that the article at `key` was re-checked and found unchanged.
+    pub fn mark_checked(&self, key: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE articles SET fetched_at = ?2 WHERE url = ?1",
+                params![key, now.to_rfc3339()],
+            )
+            .map(|_| ())
+            .map_err(|e| self.wrap(e))
+    }
+
+    /// The robots.txt records kept from earlier runs.
+    pub fn robots(&self) -> Result<Vec<RobotsRecord>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT host, body, unreachable, fetched_at FROM robots ORDER BY host")
+            .map_err(|e| self.wrap(e))?;
+        let rows = statement
+            .query_map([], |row| {
+                let seconds: i64 = row.get(3)?;
+                Ok(RobotsRecord {
+                    host: row.get(0)?,
+                    body: row.get(1)?,
+                    unreachable: row.get(2)?,
+                    fetched_at: std::time::UNIX_EPOCH
+                        + std::time::Duration::from_secs(seconds.max(0) as u64),
+                })
+            })
+            .map_err(|e| self.wrap(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.wrap(e))
+    }
+
+    /// Keeps robots.txt records for the next run.
+    pub fn save_robots(&self, records: &[RobotsRecord]) -> Result<(), StoreError> {
+        for record in records {
+            let seconds = record
+                .fetched_at
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0);
+            self.conn
+                .execute(
+                    "INSERT INTO robots (host, body, unreachable, fetched_at) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT(host) DO UPDATE SET body = excluded.body,
+                         unreachable = excluded.unreachable, fetched_at = excluded.fetched_at",
+                    params![record.host, record.body, record.unreachable, seconds],
+                )
+                .map_err(|e| self.wrap(e))?;
+        }
+        Ok(())
+    }
+
     /// What was kept of section page `url` at its last complete pass, if anything.
     pub fn page_state(&self, url: &str) -> Result<Option<PageState>, StoreError> {
         self.conn
@@ -323,8 +435,16 @@ mod tests {
         }
     }
 
-    fn keys(items: &[&(String, Article)]) -> Vec<String> {
-        items.iter().map(|(key, _)| key.clone()).collect()
+    fn keys(items: &[&FetchedArticle]) -> Vec<String> {
+        items.iter().map(|a| a.key.clone()).collect()
+    }
+
+    fn fetched(key: &str, article: Article) -> FetchedArticle {
+        FetchedArticle {
+            key: key.to_string(),
+            article,
+            validators: Validators::default(),
+        }
     }
 
     fn at(hour: u32) -> DateTime<Utc> {
@@ -335,29 +455,21 @@ mod tests {
     fn feed_keeps_articles_and_orders_newest_first() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("s.db")).unwrap();
-        let a = (
-            "https://e.com/a".to_string(),
+        let a = fetched(
+            "https://e.com/a",
             article("https://e.com/a", Some("2026-01-27T10:00:00+03:00")),
         );
-        let b = (
-            "https://e.com/b".to_string(),
+        let b = fetched(
+            "https://e.com/b",
             article("https://e.com/b", Some("2026-01-27T08:00:00+00:00")),
         );
         store
-            .save_feed_pass(
-                "world",
-                &[a.clone(), b.clone()],
-                &[a.0.clone(), b.0.clone()],
-                at(12),
-            )
+            .save_feed_pass("world", &[a.clone(), b.clone()], &keys(&[&a, &b]), at(12))
             .unwrap();
         assert!(store.is_known("https://e.com/a").unwrap());
         assert!(!store.is_known("https://e.com/c").unwrap());
         // A later pass lists only a new article: the old ones stay.
-        let c = (
-            "https://e.com/c".to_string(),
-            article("https://e.com/c", None),
-        );
+        let c = fetched("https://e.com/c", article("https://e.com/c", None));
         store
             .save_feed_pass("world", std::slice::from_ref(&c), &keys(&[&c]), at(13))
             .unwrap();
@@ -368,7 +480,7 @@ mod tests {
             ["https://e.com/c", "https://e.com/b", "https://e.com/a"]
         );
         // Zones survive the round trip; the undated one is dated by first sight.
-        assert_eq!(entries[2].article.published, a.1.published);
+        assert_eq!(entries[2].article.published, a.article.published);
         assert_eq!(entries[2].article.keywords, ["world", "china"]);
         assert_eq!(entries[0].effective_date(), at(13).fixed_offset());
         assert_eq!(store.feed_articles("world", 2).unwrap().len(), 2);
@@ -379,10 +491,7 @@ mod tests {
     fn first_seen_is_kept_when_an_article_is_saved_again() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("s.db")).unwrap();
-        let a = (
-            "https://e.com/a".to_string(),
-            article("https://e.com/a", None),
-        );
+        let a = fetched("https://e.com/a", article("https://e.com/a", None));
         store
             .save_feed_pass("f", std::slice::from_ref(&a), &keys(&[&a]), at(1))
             .unwrap();
@@ -397,23 +506,54 @@ mod tests {
     fn one_canonical_url_is_one_entry() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("s.db")).unwrap();
-        let a = (
-            "https://e.com/a?from=list".to_string(),
+        let a = fetched(
+            "https://e.com/a?from=list",
             article("https://e.com/a", None),
         );
-        let b = (
-            "https://e.com/a".to_string(),
-            article("https://e.com/a", None),
-        );
+        let b = fetched("https://e.com/a", article("https://e.com/a", None));
         store
-            .save_feed_pass(
-                "f",
-                &[a.clone(), b.clone()],
-                &[a.0.clone(), b.0.clone()],
-                at(1),
-            )
+            .save_feed_pass("f", &[a.clone(), b.clone()], &keys(&[&a, &b]), at(1))
             .unwrap();
         assert_eq!(store.feed_articles("f", 10).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn recent_articles_are_due_for_refresh_once_per_interval() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+        let mut a = fetched("https://e.com/a", article("https://e.com/a", None));
+        a.validators.etag = Some("\"v1\"".into());
+        let old = fetched("https://e.com/old", article("https://e.com/old", None));
+        store
+            .save_feed_pass("f", std::slice::from_ref(&old), &keys(&[&old]), at(0))
+            .unwrap();
+        store
+            .save_feed_pass("f", std::slice::from_ref(&a), &keys(&[&a]), at(10))
+            .unwrap();
+        let listed = keys(&[&a, &old]);
+        // Window from 05:00: `old` is past it; checked before 12:00: `a` (checked 10:00) is due.
+        let due = store.due_for_refresh(&listed, at(5), at(12)).unwrap();
+        assert_eq!(due, [("https://e.com/a".to_string(), a.validators.clone())]);
+        store.mark_checked("https://e.com/a", at(13)).unwrap();
+        assert!(store
+            .due_for_refresh(&listed, at(5), at(12))
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn robots_records_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.db")).unwrap();
+        let record = RobotsRecord {
+            host: "e.com".into(),
+            body: "User-agent: *\nDisallow: /x\n".into(),
+            unreachable: false,
+            fetched_at: std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000),
+        };
+        store.save_robots(std::slice::from_ref(&record)).unwrap();
+        store.save_robots(std::slice::from_ref(&record)).unwrap();
+        assert_eq!(store.robots().unwrap(), [record]);
     }
 
     #[test]
@@ -442,10 +582,7 @@ mod tests {
     fn reopening_keeps_everything() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
-        let a = (
-            "https://e.com/a".to_string(),
-            article("https://e.com/a", None),
-        );
+        let a = fetched("https://e.com/a", article("https://e.com/a", None));
         Store::open(&path)
             .unwrap()
             .save_feed_pass("f", std::slice::from_ref(&a), &keys(&[&a]), at(1))
