@@ -1,0 +1,225 @@
+//! Helpers shared by the end-to-end tests: the loopback fixture [`server`], the hand-written
+//! Sputnik-shaped fixture site ([`site`]), and [`Workdir`], a temp directory holding a
+//! `feeds.toml` in which the real `sitefeed` binary is run with a timeout.
+
+pub mod server;
+pub mod site;
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant, SystemTime};
+
+pub use server::{Response, Server};
+
+/// Longest a single `sitefeed` invocation may take before it is killed and the test fails.
+/// Generous because a failing source may be retried with backoff.
+const RUN_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Public URL the tests give as `base_url`; self links must be derived from it.
+pub const PUBLIC_BASE: &str = "https://feeds.example.org/sputnik/";
+
+/// User agent the tests configure; every request must carry it.
+pub const USER_AGENT: &str = "sitefeed-e2e/1.0 (+https://feeds.example.org/)";
+
+/// A `feeds.toml` with the top-level keys every test uses, followed by `feeds` (TOML `[[feed]]`
+/// tables) in which `{{BASE}}` stands for the server's `http://127.0.0.1:PORT`.
+pub fn config(server: &Server, feeds: &str) -> String {
+    let header = format!(
+        "output_dir = \"output\"\n\
+         state = \"state.db\"\n\
+         base_url = \"{PUBLIC_BASE}\"\n\
+         user_agent = \"{USER_AGENT}\"\n\
+         delay = \"0s\"\n"
+    );
+    header + &site::fill(feeds, server)
+}
+
+/// How one run of the binary ended.
+#[derive(Debug)]
+pub struct Outcome {
+    /// `None` when the process was killed by a signal.
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    /// Panics, showing both streams, unless the exit code is `code`.
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) -> &Outcome {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "expected exit code {code}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+}
+
+/// A temp directory holding `feeds.toml` (and, after a run, `output/` and the state file).
+pub struct Workdir {
+    dir: tempfile::TempDir,
+}
+
+impl Workdir {
+    pub fn new() -> Workdir {
+        Workdir {
+            dir: tempfile::Builder::new()
+                .prefix("sitefeed-e2e-")
+                .tempdir()
+                .expect("create temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `contents` to `relative` inside the directory and returns the full path.
+    pub fn write(&self, relative: &str, contents: &str) -> PathBuf {
+        let path = self.path().join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("create parent dir");
+        }
+        fs::write(&path, contents).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        path
+    }
+
+    /// Path of the directory's `feeds.toml`.
+    pub fn config_path(&self) -> PathBuf {
+        self.path().join("feeds.toml")
+    }
+
+    /// Writes `feeds.toml`.
+    pub fn write_config(&self, toml: &str) -> PathBuf {
+        self.write("feeds.toml", toml)
+    }
+
+    /// `sitefeed run --config <dir>/feeds.toml`.
+    pub fn run(&self) -> Outcome {
+        let config = self.config_path();
+        self.sitefeed(&["run", "--config", config.to_str().expect("utf-8 path")])
+    }
+
+    /// `sitefeed check --config <dir>/feeds.toml`.
+    pub fn check(&self) -> Outcome {
+        let config = self.config_path();
+        self.sitefeed(&["check", "--config", config.to_str().expect("utf-8 path")])
+    }
+
+    /// Runs the binary with `args` from inside the directory, bounded by [`RUN_TIMEOUT`].
+    /// Proxy variables are cleared so requests to 127.0.0.1 go straight to the fixture server.
+    pub fn sitefeed(&self, args: &[&str]) -> Outcome {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sitefeed"))
+            .args(args)
+            .current_dir(self.path())
+            .env_remove("RUST_LOG")
+            .env_remove("HTTP_PROXY")
+            .env_remove("http_proxy")
+            .env_remove("HTTPS_PROXY")
+            .env_remove("https_proxy")
+            .env_remove("ALL_PROXY")
+            .env_remove("all_proxy")
+            .env("NO_PROXY", "127.0.0.1,localhost")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn sitefeed");
+        // Drain both pipes on threads so a chatty child cannot block on a full pipe.
+        let stdout = drain(child.stdout.take().expect("piped stdout"));
+        let stderr = drain(child.stderr.take().expect("piped stderr"));
+        let status = wait_with_timeout(&mut child, RUN_TIMEOUT);
+        let stdout = stdout.join().expect("stdout reader");
+        let stderr = stderr.join().expect("stderr reader");
+        let Some(status) = status else {
+            panic!(
+                "sitefeed {args:?} ran longer than {RUN_TIMEOUT:?} and was killed\n\
+                 --- stdout ---\n{stdout}\n--- stderr ---\n{stderr}"
+            );
+        };
+        Outcome {
+            code: status.code(),
+            stdout,
+            stderr,
+        }
+    }
+
+    /// Path of `output/<file>`.
+    pub fn output_path(&self, file: &str) -> PathBuf {
+        self.path().join("output").join(file)
+    }
+
+    /// Bytes of `output/<file>`; panics with the directory listing when it is missing.
+    pub fn output(&self, file: &str) -> Vec<u8> {
+        let path = self.output_path(file);
+        fs::read(&path).unwrap_or_else(|e| {
+            panic!(
+                "read {}: {e}; output/ holds {:?}",
+                path.display(),
+                self.output_files()
+            )
+        })
+    }
+
+    /// `output/<file>` as text.
+    pub fn output_text(&self, file: &str) -> String {
+        String::from_utf8(self.output(file)).expect("feed is UTF-8")
+    }
+
+    /// Modification time of `output/<file>`.
+    pub fn output_mtime(&self, file: &str) -> SystemTime {
+        let path = self.output_path(file);
+        fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .unwrap_or_else(|e| panic!("stat {}: {e}", path.display()))
+    }
+
+    /// `output/<file>` parsed with feed-rs.
+    pub fn feed(&self, file: &str) -> feed_rs::model::Feed {
+        feed_rs::parser::parse(self.output(file).as_slice())
+            .unwrap_or_else(|e| panic!("output/{file} does not parse as a feed: {e}"))
+    }
+
+    /// Names of the files in `output/`, sorted.
+    pub fn output_files(&self) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(self.path().join("output"))
+            .map(|dir| {
+                dir.filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+}
+
+fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// Waits for `child` up to `timeout`; on overrun kills it, reaps it and returns `None`.
+fn wait_with_timeout(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait for sitefeed") {
+            return Some(status);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}
