@@ -25,4 +25,5 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod run;
+pub mod schedule;
 pub mod store;

@@ -12,7 +12,8 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -90,6 +91,17 @@ pub struct RunOptions {
     pub only: Vec<String>,
     /// Show a progress bar on stderr.
     pub progress: bool,
+    /// Set (by a signal) to stop early: no new fetch is started, what was fetched is stored
+    /// and written, and feeds not reached are left as they are.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl RunOptions {
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
+    }
 }
 
 /// The exclusive lock that keeps two passes over one state store apart. Released on drop.
@@ -173,6 +185,7 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
         fetcher: &fetcher,
         store: Mutex::new(store),
         progress: &progress,
+        options,
     };
 
     // One group per host: a group runs its feeds one after another, groups run in parallel.
@@ -191,6 +204,9 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
                     break;
                 };
                 for feed in group {
+                    if options.cancelled() {
+                        break;
+                    }
                     let result = pass.run_feed(feed);
                     progress.inc(1);
                     results
@@ -244,6 +260,7 @@ struct Pass<'a> {
     fetcher: &'a Fetcher,
     store: Mutex<Store>,
     progress: &'a ProgressBar,
+    options: &'a RunOptions,
 }
 
 /// What one section page gave in this pass.
@@ -402,6 +419,10 @@ impl Pass<'_> {
         let mut fetched = Vec::new();
         let mut complete = true;
         for key in &new {
+            if self.options.cancelled() {
+                complete = false;
+                break;
+            }
             match self.fetch_article(feed, policy, key, None) {
                 Ok(Some(article)) => fetched.push(article),
                 Ok(None) => {}
@@ -413,6 +434,9 @@ impl Pass<'_> {
         }
         report.new_articles += fetched.len();
         for (key, validators) in &due {
+            if self.options.cancelled() {
+                break;
+            }
             let validators = Some(validators).filter(|v| !v.is_empty());
             match self.fetch_article(feed, policy, key, validators) {
                 Ok(Some(article)) => fetched.push(article),
