@@ -6,6 +6,7 @@
 //! [`xml_text`], so no XML-illegal character reaches a file.
 
 pub mod atom;
+pub mod json;
 pub mod rss;
 
 use chrono::{DateTime, FixedOffset};
