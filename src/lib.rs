@@ -14,6 +14,7 @@
 //! [`run`] drives one pass over every configured feed and returns a report; `main` maps that
 //! report to an exit code.
 
+pub mod charset;
 pub mod date;
 pub mod discover;
 pub mod extract;
