@@ -6,7 +6,7 @@
 //! shape as the main list's, so URL shape alone cannot tell them apart; page structure has to.
 //!
 //! The heuristic, in one pass over a flat copy of the DOM (no recursion, bounded work):
-//! 1. Every same-site link gets a score from its URL shape (see [`url_shape::url_score`]) plus a
+//! 1. Every same-site link gets a score from its URL shape (see [`super::url_score`]) plus a
 //!    little for headline-like anchor text; links scoring at least 1 are *candidates*.
 //! 2. Links inside page chrome are set aside: semantic chrome (`nav`, `aside`, page-level
 //!    `header`/`footer`, landmark roles) and elements whose class or id says navigation, menu,
@@ -56,9 +56,6 @@ const CHROME_TOKENS: &[&str] = &[
     "social",
     "popular",
     "trending",
-    "widget",
-    "widgets",
-    "promo",
     "ad",
     "ads",
     "advert",
@@ -92,6 +89,7 @@ const CHROME_WORDS: &[&str] = &[
     "megamenu",
     "tagcloud",
     "taglist",
+    "widgetarea",
 ];
 
 /// A first token that turns a chrome word into a state of the page (`has-sidebar`, `no-ads`).
@@ -486,11 +484,12 @@ fn pick(
             }
         }
     }
-    // The highest total wins; on a tie the list that comes first in the page.
+    // The highest total wins; on a tie the list that comes first in the page. Links in no list
+    // at all (scattered teasers) only count when the page has no list of articles.
     let (&main, _) = totals
         .iter()
         .filter(|(_, t)| t.1)
-        .max_by_key(|(_, t)| (t.0, std::cmp::Reverse(t.2)))?;
+        .max_by_key(|(list, t)| (list.is_some(), t.0, std::cmp::Reverse(t.2)))?;
 
     let main_item = candidates
         .iter()

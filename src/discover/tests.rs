@@ -416,3 +416,26 @@ fn unmarked_sidebar_loses_to_the_pictured_list_in_main() {
     assert_eq!(page.links.len(), 3, "{:#?}", page.links);
     assert!(paths(&page).iter().all(|p| p.starts_with("/world/")));
 }
+
+#[test]
+fn promo_and_widget_classes_on_story_cards_do_not_hide_them() {
+    // Some sites call every story card a promo; such names are no sign of chrome.
+    let cards: String = (1..=3)
+        .map(|i| {
+            format!(
+                r#"<div class="gs-c-promo widget-card"><h3><a href="/news/world-asia-6812345{i}">Asia story {i} with a headline</a></h3></div>"#
+            )
+        })
+        .collect();
+    let html = format!(
+        r#"<div class="sidebar"><ul><li><a href="/news/uk-68000001">Other one in the side</a></li>
+        <li><a href="/news/uk-68000002">Other two in the side</a></li></ul></div><div class="page">{cards}</div>"#
+    );
+    let page = auto(&html, "https://ex.co.uk/news/world/asia/");
+    assert_eq!(page.links.len(), 3, "{:#?}", page.links);
+    assert!(
+        !page.links[0].rule.contains("ignored"),
+        "{}",
+        page.links[0].rule
+    );
+}
