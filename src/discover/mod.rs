@@ -2,11 +2,11 @@
 //!
 //! This is the pipeline stage between fetching a section page and fetching its articles. A feed
 //! may say which links are articles (`article_selector`, `article_pattern`); without either, the
-//! automatic heuristic (`auto.rs`) finds the page's main list and leaves navigation, tag links, sidebars and
-//! footers out. Either way links are resolved against the page (or its `<base href>`), kept to
-//! http(s), put in their identity form by [`normalize_url`] and returned once each, in page
-//! order. The page's title and its `rel="next"` page come along for the feed's defaults and for
-//! paging.
+//! automatic heuristic (`auto.rs`) finds the page's main list and leaves navigation, tag links,
+//! sidebars and footers out. Either way links are resolved against the page (or its
+//! `<base href>`), kept to http(s), put in their identity form by [`normalize_url`] and returned
+//! once each, in page order. The page's title and its `rel="next"` page come along for the
+//! feed's defaults and for paging.
 
 mod auto;
 mod url_shape;
