@@ -38,7 +38,7 @@ struct Item<'a> {
     image: Option<&'a str>,
     date_published: String,
     date_modified: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
     tags: &'a [String],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     authors: Vec<Author>,
