@@ -135,6 +135,8 @@ struct Candidate {
     anchor: usize,
     url: Url,
     score: i32,
+    /// The link text reads like a headline (four words or more), not "Load more" or "Next".
+    headline: bool,
 }
 
 /// Which links of every candidate set aside as chrome, from strictest to most lenient.
@@ -189,7 +191,12 @@ pub(super) fn main_list(doc: &Html, base: &Url, page_url: &Url, skip: &[Url]) ->
             score += 1;
         }
         if score >= 1 {
-            candidates.push(Candidate { anchor, url, score });
+            candidates.push(Candidate {
+                anchor,
+                url,
+                score,
+                headline: text_words >= 4,
+            });
         }
     }
     let ids: Vec<usize> = candidates
@@ -510,6 +517,11 @@ fn pick(
         _ => format!("auto: article-like links{suffix}"),
     };
     let main_region = main.and_then(|l| els[l].main);
+    // A link outside the main list joins it only when it sits in the same `<main>` and reads
+    // like a story: buttons such as "Load more" link to article-shaped URLs too.
+    let loose_in_main = |c: &Candidate| {
+        c.score >= 2 && c.headline && main_region.is_some() && els[c.anchor].main == main_region
+    };
 
     let mut seen = std::collections::HashSet::new();
     let mut links = Vec::new();
@@ -528,12 +540,12 @@ fn pick(
                     "auto: list like the main one {}{suffix}",
                     describe(&els[list])
                 )
-            } else if c.score >= 2 && main_region.is_some() && els[c.anchor].main == main_region {
+            } else if loose_in_main(c) {
                 format!("auto: article link in <main>{suffix}")
             } else {
                 continue;
             }
-        } else if c.score >= 2 && main_region.is_some() && els[c.anchor].main == main_region {
+        } else if loose_in_main(c) {
             format!("auto: article link in <main>{suffix}")
         } else {
             continue;

@@ -439,3 +439,26 @@ fn promo_and_widget_classes_on_story_cards_do_not_hide_them() {
         page.links[0].rule
     );
 }
+
+/// Regression: a "Load more" button under the main list links to an article-shaped URL in the
+/// same `<main>`; it is not a story.
+#[test]
+fn load_more_button_in_main_is_not_an_article() {
+    let html = r#"<html><body><main>
+      <div class="list">
+        <div class="list__item"><a class="list__title" href="/20260127/first-story-headline-here-1123533991.html">First story headline here today</a></div>
+        <div class="list__item"><a class="list__title" href="/20260127/second-story-headline-here-1123533992.html">Second story headline here today</a></div>
+        <div class="list__item"><a class="list__title" href="/20260127/third-story-headline-here-1123533993.html">Third story headline here today</a></div>
+      </div>
+      <div class="list__more"><a class="button" href="/world/more.html?id=1123530415">Load more</a></div>
+    </main></body></html>"#;
+    let page = auto(html, "https://globe.example/world/");
+    assert_eq!(
+        paths(&page),
+        [
+            "/20260127/first-story-headline-here-1123533991.html",
+            "/20260127/second-story-headline-here-1123533992.html",
+            "/20260127/third-story-headline-here-1123533993.html"
+        ]
+    );
+}
