@@ -26,4 +26,6 @@ pub mod output;
 pub mod render;
 pub mod run;
 pub mod schedule;
+pub mod select;
+pub mod status;
 pub mod store;

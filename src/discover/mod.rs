@@ -28,6 +28,8 @@ pub struct Rules {
     /// Matched against the URL path, and against path plus `?query`; either match counts.
     /// Alone it keeps same-site links only.
     pub pattern: Option<Regex>,
+    /// Finds the link to the next page when `rel="next"` does not.
+    pub next_selector: Option<Selector>,
 }
 
 /// One article link and the rule that found it (shown by `sitefeed probe --section`).
@@ -64,7 +66,10 @@ static ANCHOR: LazyLock<Selector> = LazyLock::new(|| Selector::parse("a[href]").
 pub fn discover(html: &str, page_url: &Url, rules: &Rules) -> SectionPage {
     let doc = Html::parse_document(html);
     let base = base_url(&doc, page_url);
-    let next = next_page(&doc, &base);
+    let next = match &rules.next_selector {
+        Some(selector) => next_by_selector(&doc, &base, selector),
+        None => next_page(&doc, &base),
+    };
     let links = if rules.selector.is_some() || rules.pattern.is_some() {
         by_rules(&doc, &base, page_url, rules)
     } else {
@@ -119,6 +124,19 @@ fn next_page(doc: &Html, base: &Url) -> Option<Url> {
         })
         .filter_map(|e| base.join(e.attr("href")?.trim()).ok())
         .find(url_shape::is_web)
+        .map(|u| normalize_url(&u))
+}
+
+/// The next page as the feed's `next_selector` finds it: the first selected element's own
+/// `href`, or that of the first link inside it.
+fn next_by_selector(doc: &Html, base: &Url, selector: &Selector) -> Option<Url> {
+    let element = doc.select(selector).next()?;
+    let href = element
+        .attr("href")
+        .or_else(|| element.select(&ANCHOR).next()?.attr("href"))?;
+    base.join(href.trim())
+        .ok()
+        .filter(url_shape::is_web)
         .map(|u| normalize_url(&u))
 }
 

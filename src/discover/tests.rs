@@ -318,6 +318,7 @@ fn selector_alone_takes_what_it_selects_including_containers() {
     let rules = Rules {
         selector: Some(Selector::parse(".newsfeed__item").unwrap()),
         pattern: None,
+        ..Rules::default()
     };
     let page = discover(SPUTNIK_LIKE, &url("https://examplesite.com/world/"), &rules);
     assert_eq!(page.links.len(), 4);
@@ -330,6 +331,7 @@ fn selector_on_anchors_dedups_and_normalizes() {
     let rules = Rules {
         selector: Some(Selector::parse("a.list__title, a.list__image").unwrap()),
         pattern: None,
+        ..Rules::default()
     };
     let page = discover(SPUTNIK_LIKE, &url("https://examplesite.com/world/"), &rules);
     assert_eq!(page.links.len(), 3);
@@ -341,6 +343,7 @@ fn pattern_alone_takes_all_same_site_matches() {
     let rules = Rules {
         selector: None,
         pattern: Some(Regex::new(r"^/\d{8}/.+-\d+\.html$").unwrap()),
+        ..Rules::default()
     };
     let page = discover(SPUTNIK_LIKE, &url("https://examplesite.com/world/"), &rules);
     // Main list, newsfeed and the footer link: the pattern is the user's call.
@@ -355,6 +358,7 @@ fn pattern_may_match_path_and_query() {
     let rules = Rules {
         selector: None,
         pattern: Some(Regex::new(r"\?id=\d+$").unwrap()),
+        ..Rules::default()
     };
     let page = discover(html, &url("https://ex.com/"), &rules);
     assert_eq!(paths(&page), ["/index.php?id=12"]);
@@ -365,6 +369,7 @@ fn selector_and_pattern_together_intersect() {
     let rules = Rules {
         selector: Some(Selector::parse(".layout__sidebar, .list").unwrap()),
         pattern: Some(Regex::new("river").unwrap()),
+        ..Rules::default()
     };
     let page = discover(SPUTNIK_LIKE, &url("https://examplesite.com/world/"), &rules);
     assert_eq!(page.links.len(), 2, "{:#?}", page.links);
@@ -460,5 +465,25 @@ fn load_more_button_in_main_is_not_an_article() {
             "/20260127/second-story-headline-here-1123533992.html",
             "/20260127/third-story-headline-here-1123533993.html"
         ]
+    );
+}
+
+#[test]
+fn next_page_comes_from_rel_next_or_the_feeds_selector() {
+    let html = r#"<html><head><link rel="next" href="/world/?page=2"></head><body>
+      <div class="pager"><a class="pager__more" href="/world/more-3">More</a></div></body></html>"#;
+    let page = auto(html, "https://globe.example/world/");
+    assert_eq!(
+        page.next.unwrap().as_str(),
+        "https://globe.example/world/?page=2"
+    );
+    let rules = Rules {
+        next_selector: Some(Selector::parse(".pager").unwrap()),
+        ..Rules::default()
+    };
+    let page = discover(html, &url("https://globe.example/world/"), &rules);
+    assert_eq!(
+        page.next.unwrap().as_str(),
+        "https://globe.example/world/more-3"
     );
 }

@@ -8,6 +8,7 @@
 pub mod atom;
 pub mod json;
 pub mod rss;
+pub mod site;
 
 use chrono::{DateTime, FixedOffset};
 use url::Url;
