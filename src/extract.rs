@@ -1,7 +1,25 @@
 //! Article page -> metadata (pure: HTML text and its URL in, data out).
+//!
+//! A page states its metadata several times over, in JSON-LD, OpenGraph and `article:*`
+//! metas, Twitter cards, classic `<meta name>` tags, microdata, `<time>` elements and the
+//! visible text, and no one source is present or right everywhere. So the document is parsed
+//! once, every signal is gathered in one walk ([`Signals`]), and each field then takes the first
+//! usable candidate from an ordered list of sources, most structured first. Every choice is
+//! recorded as [`Provenance`] and every candidate that failed validation as [`Rejected`], so
+//! `sitefeed probe` can explain a result.
 
+mod jsonld;
+mod text;
+
+use crate::date::{parse_date_detailed, ParsedDate};
 use crate::model::Article;
 use chrono_tz::Tz;
+use jsonld::{Node, Rank};
+use regex::Regex;
+use scraper::{ElementRef, Html};
+use serde_json::Value;
+use std::sync::LazyLock;
+use text::{clean_text, normalize_lang, push_keywords, resolve_url, strip_site_suffix};
 use url::Url;
 
 /// Where one extracted value came from, for `sitefeed probe`.
@@ -11,21 +29,675 @@ pub struct Provenance {
     pub source: String,
 }
 
+/// A candidate value that was found but not used because it failed validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub field: &'static str,
+    pub source: String,
+    pub value: String,
+    pub reason: &'static str,
+}
+
 /// The result of extracting one page.
 #[derive(Debug, Clone, Default)]
 pub struct Extraction {
     pub article: Article,
     pub sources: Vec<Provenance>,
+    pub rejected: Vec<Rejected>,
 }
+
+/// How many elements of each kind are kept; later ones are page furniture.
+const MAX_H1: usize = 3;
+const MAX_TIMES: usize = 20;
+const MAX_DATELINES: usize = 30;
+const MAX_JSONLD_BLOCKS: usize = 30;
+const MAX_METAS: usize = 2000;
 
 /// Extracts the metadata of the article page `html` fetched from `page_url`. Times without a
 /// zone are read in `tz` (UTC when `None`).
-pub fn extract(_html: &str, page_url: &Url, _tz: Option<Tz>) -> Extraction {
-    Extraction {
-        article: Article {
-            url: page_url.to_string(),
-            ..Article::default()
-        },
-        sources: Vec::new(),
+pub fn extract(html: &str, page_url: &Url, tz: Option<Tz>) -> Extraction {
+    let doc = Html::parse_document(html);
+    let signals = Signals::gather(&doc, page_url);
+    let mut ex = Extractor {
+        s: &signals,
+        tz,
+        out: Extraction::default(),
+    };
+    ex.run(page_url);
+    ex.out
+}
+
+/// One `<meta>`-like key/value pair: `attr` is the attribute that named it (`property`,
+/// `name`, `itemprop`, `http-equiv`), `key` is lower-cased.
+#[derive(Debug)]
+struct Meta {
+    attr: &'static str,
+    key: String,
+    value: String,
+}
+
+/// Everything the document says that extraction may use, gathered in one walk.
+struct Signals<'d> {
+    base: Url,
+    metas: Vec<Meta>,
+    jsonld: Vec<Value>,
+    title_tag: Option<String>,
+    h1: Vec<String>,
+    html_lang: Option<String>,
+    canonical: Option<String>,
+    image_src: Option<String>,
+    /// `(datetime attribute, is marked as the publication time)`.
+    times: Vec<(String, bool)>,
+    /// Elements whose class or id suggests a dateline; their text is read only when needed.
+    datelines: Vec<ElementRef<'d>>,
+}
+
+impl<'d> Signals<'d> {
+    fn gather(doc: &'d Html, page_url: &Url) -> Self {
+        let mut s = Signals {
+            base: page_url.clone(),
+            metas: Vec::new(),
+            jsonld: Vec::new(),
+            title_tag: None,
+            h1: Vec::new(),
+            html_lang: None,
+            canonical: None,
+            image_src: None,
+            times: Vec::new(),
+            datelines: Vec::new(),
+        };
+        let mut base_href = None;
+        let mut jsonld_blocks = 0;
+        for el in doc.root_element().descendent_elements() {
+            let e = el.value();
+            match e.name() {
+                "html" if s.html_lang.is_none() => {
+                    s.html_lang = e
+                        .attr("lang")
+                        .or_else(|| e.attr("xml:lang"))
+                        .map(Into::into)
+                }
+                "base" if base_href.is_none() => base_href = e.attr("href").map(str::to_string),
+                "meta" if s.metas.len() < MAX_METAS => {
+                    let Some(content) = e.attr("content").or_else(|| e.attr("value")) else {
+                        continue;
+                    };
+                    for attr in ["property", "name", "itemprop", "http-equiv"] {
+                        if let Some(key) = e.attr(attr) {
+                            s.metas.push(Meta {
+                                attr,
+                                key: key.trim().to_ascii_lowercase(),
+                                value: content.to_string(),
+                            });
+                        }
+                    }
+                }
+                "link" => {
+                    let rel = e.attr("rel").unwrap_or("").to_ascii_lowercase();
+                    let href = e.attr("href");
+                    let has = |t: &str| rel.split_ascii_whitespace().any(|r| r == t);
+                    if has("canonical") && s.canonical.is_none() {
+                        s.canonical = href.map(Into::into);
+                    } else if has("image_src") && s.image_src.is_none() {
+                        s.image_src = href.map(Into::into);
+                    }
+                }
+                "script" => {
+                    let ty = e.attr("type").unwrap_or("").to_ascii_lowercase();
+                    if ty.contains("ld+json") && jsonld_blocks < MAX_JSONLD_BLOCKS {
+                        jsonld_blocks += 1;
+                        let body: String = el.text().collect();
+                        s.jsonld.extend(jsonld::parse_block(&body));
+                    }
+                }
+                "title" if s.title_tag.is_none() => {
+                    s.title_tag = Some(el.text().take(50).collect());
+                }
+                "h1" if s.h1.len() < MAX_H1 => s.h1.push(el.text().take(200).collect()),
+                "time" if s.times.len() < MAX_TIMES => {
+                    if let Some(dt) = e.attr("datetime") {
+                        let marked = e.attr("pubdate").is_some()
+                            || e.attr("itemprop")
+                                .is_some_and(|p| p.contains("datePublished"));
+                        s.times.push((dt.to_string(), marked));
+                    } else if s.datelines.len() < MAX_DATELINES {
+                        s.datelines.push(el);
+                    }
+                }
+                _ => {
+                    // Microdata on non-meta elements (`<span itemprop=datePublished content=..>`).
+                    if let (Some(prop), Some(v)) = (
+                        e.attr("itemprop"),
+                        e.attr("content").or_else(|| e.attr("datetime")),
+                    ) {
+                        if s.metas.len() < MAX_METAS {
+                            s.metas.push(Meta {
+                                attr: "itemprop",
+                                key: prop.trim().to_ascii_lowercase(),
+                                value: v.to_string(),
+                            });
+                        }
+                    }
+                    if s.datelines.len() < MAX_DATELINES && looks_like_dateline(e) {
+                        s.datelines.push(el);
+                    }
+                }
+            }
+        }
+        if let Some(base) = base_href.and_then(|h| resolve_url(&h, page_url)) {
+            if let Ok(base) = Url::parse(&base) {
+                s.base = base;
+            }
+        }
+        s
+    }
+
+    /// Metas with any of `keys`, in the order of `keys`, then document order.
+    fn metas<'s>(&'s self, keys: &'s [&'s str]) -> impl Iterator<Item = &'s Meta> + 's {
+        keys.iter()
+            .flat_map(move |k| self.metas.iter().filter(move |m| m.key == *k))
     }
 }
+
+fn looks_like_dateline(e: &scraper::node::Element) -> bool {
+    let hint = |v: Option<&str>| {
+        v.is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("date") || v.contains("publish") || v.contains("posted")
+        })
+    };
+    hint(e.attr("class")) || hint(e.attr("id"))
+}
+
+fn meta_source(m: &Meta) -> String {
+    format!("meta {}={}", m.attr, m.key)
+}
+
+const TITLE_METAS: [&str; 6] = [
+    "og:title",
+    "twitter:title",
+    "parsely-title",
+    "sailthru.title",
+    "dc.title",
+    "headline",
+];
+const DESCRIPTION_METAS: [&str; 6] = [
+    "og:description",
+    "description",
+    "twitter:description",
+    "dc.description",
+    "sailthru.description",
+    "dcterms.description",
+];
+const IMAGE_METAS: [&str; 9] = [
+    "og:image",
+    "og:image:url",
+    "og:image:secure_url",
+    "twitter:image",
+    "twitter:image:src",
+    "image",
+    "thumbnailurl",
+    "parsely-image-url",
+    "sailthru.image.full",
+];
+const PUBLISHED_METAS: [&str; 22] = [
+    "article:published_time",
+    "og:article:published_time",
+    "article:published",
+    "datepublished",
+    "og:published_time",
+    "published_time",
+    "article.published",
+    "parsely-pub-date",
+    "sailthru.date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "publication_date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dc.date.created",
+    "datecreated",
+    "date",
+    "cxenseparse:recs:publishtime",
+];
+const MODIFIED_METAS: [&str; 8] = [
+    "article:modified_time",
+    "og:updated_time",
+    "article:updated_time",
+    "datemodified",
+    "dc.date.modified",
+    "dcterms.modified",
+    "last-modified",
+    "modified",
+];
+const KEYWORD_METAS: [&[&str]; 5] = [
+    &["keywords"],
+    &["news_keywords"],
+    &["article:tag"],
+    &["parsely-tags", "sailthru.tags"],
+    &["dc.subject"],
+];
+const AUTHOR_METAS: [&str; 6] = [
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "byl",
+];
+const SECTION_METAS: [&str; 3] = ["article:section", "parsely-section", "section"];
+const LANGUAGE_METAS: [&str; 5] = [
+    "og:locale",
+    "content-language",
+    "language",
+    "dc.language",
+    "inlanguage",
+];
+const SITE_NAME_METAS: [&str; 3] = ["og:site_name", "application-name", "publisher"];
+
+/// Field selection over gathered [`Signals`].
+struct Extractor<'s, 'd> {
+    s: &'s Signals<'d>,
+    tz: Option<Tz>,
+    out: Extraction,
+}
+
+impl Extractor<'_, '_> {
+    fn run(&mut self, page_url: &Url) {
+        let mut nodes = Vec::new();
+        jsonld::collect_nodes(&self.s.jsonld, &mut nodes);
+        let url = self.canonical_url(page_url);
+        let primary = primary_node(&nodes, &url, page_url);
+        let pages: Vec<&Node> = nodes.iter().filter(|n| n.rank == Rank::Page).collect();
+        // Article fields come from the primary article node; page-like nodes only fill gaps.
+        let ld: Vec<&Node> = primary.into_iter().chain(pages).collect();
+
+        self.out.article.url = url;
+        self.out.article.title = self.title(&ld);
+        self.out.article.published = self.published(&ld).map(|p| p.at);
+        self.out.article.updated = self.updated(&ld).map(|p| p.at);
+        self.out.article.image = self.image(&ld);
+        self.out.article.keywords = self.keywords(&ld);
+        self.out.article.description = self.description(&ld);
+        self.out.article.author = self.author(&ld);
+        self.out.article.language = self.language(&ld);
+        self.out.article.section = self.section(&ld);
+    }
+
+    fn note(&mut self, field: &'static str, source: impl Into<String>) {
+        self.out.sources.push(Provenance {
+            field,
+            source: source.into(),
+        });
+    }
+
+    fn reject(&mut self, field: &'static str, source: String, value: &str, reason: &'static str) {
+        self.out.rejected.push(Rejected {
+            field,
+            source,
+            value: value.chars().take(200).collect(),
+            reason,
+        });
+    }
+
+    /// `(source, raw value)` of a JSON-LD property over the given nodes, in node order.
+    fn ld_values<'v>(
+        ld: &[&'v Node<'v>],
+        key: &str,
+        read: impl Fn(&Value) -> Option<String>,
+    ) -> Vec<(String, String)> {
+        ld.iter()
+            .filter_map(|n| {
+                let v = read(n.map.get(key)?)?;
+                Some((format!("json-ld {}.{}", n.type_name, key), v))
+            })
+            .collect()
+    }
+
+    /// The first candidate that cleans to a non-empty text.
+    fn first_text(
+        &mut self,
+        field: &'static str,
+        cands: Vec<(String, String)>,
+        max_chars: usize,
+    ) -> Option<String> {
+        for (source, raw) in cands {
+            match clean_text(&raw, max_chars) {
+                Some(v) => {
+                    self.note(field, source);
+                    return Some(v);
+                }
+                None => self.reject(field, source, &raw, "empty"),
+            }
+        }
+        None
+    }
+
+    fn meta_cands(&self, keys: &[&str]) -> Vec<(String, String)> {
+        self.s
+            .metas(keys)
+            .map(|m| (meta_source(m), m.value.clone()))
+            .collect()
+    }
+
+    fn canonical_url(&mut self, page_url: &Url) -> String {
+        let cands = [
+            ("<link rel=canonical>".to_string(), self.s.canonical.clone()),
+            (
+                "meta property=og:url".to_string(),
+                self.s.metas(&["og:url"]).next().map(|m| m.value.clone()),
+            ),
+        ];
+        for (source, raw) in cands {
+            let Some(raw) = raw else { continue };
+            match resolve_url(&raw, &self.s.base) {
+                Some(u) => {
+                    self.note("url", source);
+                    return u;
+                }
+                None => self.reject("url", source, &raw, "not an http(s) URL"),
+            }
+        }
+        self.note("url", "page url");
+        page_url.to_string()
+    }
+
+    fn site_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .s
+            .metas(&SITE_NAME_METAS)
+            .filter_map(|m| clean_text(&m.value, text::MAX_SHORT_CHARS))
+            .collect();
+        let mut ld_names = Vec::new();
+        jsonld::site_names(&self.s.jsonld, &mut ld_names);
+        names.extend(
+            ld_names
+                .iter()
+                .filter_map(|n| clean_text(n, text::MAX_SHORT_CHARS)),
+        );
+        if let Some(host) = self.s.base.host_str() {
+            names.push(host.trim_start_matches("www.").to_string());
+        }
+        names
+    }
+
+    fn title(&mut self, ld: &[&Node]) -> Option<String> {
+        let mut cands = Self::ld_values(ld, "headline", jsonld::text);
+        cands.extend(self.meta_cands(&TITLE_METAS));
+        cands.extend(self.s.h1.iter().map(|h| ("<h1>".to_string(), h.clone())));
+        cands.extend(Self::ld_values(ld, "name", jsonld::text));
+        if let Some(t) = &self.s.title_tag {
+            cands.push(("<title>".to_string(), t.clone()));
+        }
+        let sites = self.site_names();
+        let others: Vec<(String, String)> = cands
+            .iter()
+            .filter(|(src, _)| src == "<h1>" || src.ends_with("og:title"))
+            .filter_map(|(src, v)| Some((src.clone(), clean_text(v, text::MAX_TITLE_CHARS)?)))
+            .collect();
+        for (source, raw) in cands {
+            let Some(clean) = clean_text(&raw, text::MAX_TITLE_CHARS) else {
+                self.reject("title", source, &raw, "empty");
+                continue;
+            };
+            let other_titles: Vec<&str> = others
+                .iter()
+                .filter(|(s, _)| *s != source)
+                .map(|(_, v)| v.as_str())
+                .collect();
+            let stripped = strip_site_suffix(&clean, &sites, &other_titles);
+            self.note("title", source);
+            return Some(stripped);
+        }
+        None
+    }
+
+    fn description(&mut self, ld: &[&Node]) -> Option<String> {
+        let mut cands = self.meta_cands(&DESCRIPTION_METAS[..2]);
+        cands.extend(Self::ld_values(ld, "description", jsonld::text));
+        cands.extend(self.meta_cands(&DESCRIPTION_METAS[2..]));
+        self.first_text("description", cands, text::MAX_DESCRIPTION_CHARS)
+    }
+
+    fn author(&mut self, ld: &[&Node]) -> Option<String> {
+        let mut cands = Self::ld_values(ld, "author", |v| {
+            let mut names = Vec::new();
+            jsonld::names(v, &mut names);
+            let names: Vec<String> = names
+                .iter()
+                .filter_map(|n| clean_text(n, text::MAX_SHORT_CHARS))
+                .collect();
+            (!names.is_empty()).then(|| names.join(", "))
+        });
+        cands.extend(self.meta_cands(&AUTHOR_METAS));
+        for (source, raw) in cands {
+            match clean_text(&raw, text::MAX_SHORT_CHARS) {
+                // `article:author` is often a profile URL, which is not a name.
+                Some(v) if v.starts_with("http://") || v.starts_with("https://") => {
+                    self.reject("author", source, &raw, "a URL, not a name")
+                }
+                Some(v) => {
+                    self.note("author", source);
+                    return Some(v);
+                }
+                None => self.reject("author", source, &raw, "empty"),
+            }
+        }
+        None
+    }
+
+    fn section(&mut self, ld: &[&Node]) -> Option<String> {
+        let mut cands = Self::ld_values(ld, "articleSection", jsonld::text);
+        cands.extend(self.meta_cands(&SECTION_METAS));
+        self.first_text("section", cands, text::MAX_SHORT_CHARS)
+    }
+
+    fn language(&mut self, ld: &[&Node]) -> Option<String> {
+        let mut cands = Vec::new();
+        if let Some(l) = &self.s.html_lang {
+            cands.push(("<html lang>".to_string(), l.clone()));
+        }
+        cands.extend(Self::ld_values(ld, "inLanguage", jsonld::text));
+        cands.extend(self.meta_cands(&LANGUAGE_METAS));
+        for (source, raw) in cands {
+            match normalize_lang(&raw) {
+                Some(l) => {
+                    self.note("language", source);
+                    return Some(l);
+                }
+                None => self.reject("language", source, &raw, "not a language tag"),
+            }
+        }
+        None
+    }
+
+    fn image(&mut self, ld: &[&Node]) -> Option<String> {
+        let mut cands = self.meta_cands(&IMAGE_METAS[..3]);
+        cands.extend(Self::ld_values(ld, "image", jsonld::image));
+        cands.extend(self.meta_cands(&IMAGE_METAS[3..]));
+        cands.extend(Self::ld_values(ld, "thumbnailUrl", jsonld::text));
+        if let Some(href) = &self.s.image_src {
+            cands.push(("<link rel=image_src>".to_string(), href.clone()));
+        }
+        for (source, raw) in cands {
+            match resolve_url(&raw, &self.s.base) {
+                Some(u) => {
+                    self.note("image", source);
+                    return Some(u);
+                }
+                None => self.reject("image", source, &raw, "not an http(s) URL"),
+            }
+        }
+        None
+    }
+
+    fn keywords(&mut self, ld: &[&Node]) -> Vec<String> {
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for (source, raw) in Self::ld_values(ld, "keywords", |v| {
+            let mut texts = Vec::new();
+            jsonld::keyword_texts(v, &mut texts);
+            Some(texts.join(","))
+        }) {
+            groups.push((source, vec![raw]));
+        }
+        for keys in KEYWORD_METAS {
+            let found: Vec<&Meta> = self.s.metas(keys).collect();
+            if let Some(first) = found.first() {
+                let source = meta_source(first);
+                groups.push((source, found.iter().map(|m| m.value.clone()).collect()));
+            }
+        }
+        for (source, raws) in groups {
+            let mut out = Vec::new();
+            for raw in &raws {
+                push_keywords(raw, &mut out);
+            }
+            if !out.is_empty() {
+                self.note("keywords", source);
+                return out;
+            }
+            self.reject("keywords", source, &raws.join(","), "empty");
+        }
+        Vec::new()
+    }
+
+    /// Parses dated candidates in order, recording failures.
+    fn dated(
+        &mut self,
+        field: &'static str,
+        cands: Vec<(String, String)>,
+    ) -> Vec<(String, ParsedDate)> {
+        let mut out = Vec::new();
+        for (source, raw) in cands {
+            match parse_date_detailed(&raw, self.tz) {
+                Some(p) => out.push((source, p)),
+                None => self.reject(field, source, &raw, "not a date"),
+            }
+        }
+        out
+    }
+
+    /// Takes the first candidate; when it lacks a time or a zone, a later candidate on the
+    /// same calendar date that has them refines it.
+    fn choose_date(
+        &mut self,
+        field: &'static str,
+        dated: Vec<(String, ParsedDate)>,
+    ) -> Option<ParsedDate> {
+        let (mut source, mut best) = dated.first().cloned()?;
+        for (src, p) in dated.iter().skip(1) {
+            let precision = |p: &ParsedDate| u8::from(p.has_time) * 2 + u8::from(p.has_zone);
+            if p.at.date_naive() == best.at.date_naive() && precision(p) > precision(&best) {
+                source = format!("{src} (refining {source})");
+                best = *p;
+            }
+        }
+        self.note(field, source);
+        Some(best)
+    }
+
+    fn published(&mut self, ld: &[&Node]) -> Option<ParsedDate> {
+        let mut cands = Self::ld_values(&ld[..ld.len().min(1)], "datePublished", jsonld::text);
+        cands.extend(self.meta_cands(&PUBLISHED_METAS));
+        let mut times: Vec<&(String, bool)> = self.s.times.iter().filter(|t| t.1).collect();
+        times.extend(self.s.times.iter().filter(|t| !t.1));
+        cands.extend(
+            times
+                .into_iter()
+                .map(|(v, _)| ("<time datetime>".to_string(), v.clone())),
+        );
+        cands.extend(Self::ld_values(ld, "datePublished", jsonld::text));
+        cands.extend(Self::ld_values(ld, "dateCreated", jsonld::text));
+        if let Some(d) = url_date(&self.out.article.url).or_else(|| url_date(self.s.base.as_str()))
+        {
+            cands.push(("url path".to_string(), d));
+        }
+        let mut dated = self.dated("published", cands);
+        if dated.is_empty() || dated.iter().all(|(_, p)| !p.has_time) {
+            dated.extend(self.datelines());
+        }
+        if dated.is_empty() {
+            let mut late = Self::ld_values(ld, "dateModified", jsonld::text);
+            late.extend(self.meta_cands(&MODIFIED_METAS));
+            dated = self.dated("published", late);
+        }
+        self.choose_date("published", dated)
+    }
+
+    /// Dates read from the visible text of dateline-like elements.
+    fn datelines(&mut self) -> Vec<(String, ParsedDate)> {
+        let mut out = Vec::new();
+        for el in &self.s.datelines {
+            let text: String = el.text().take(20).collect::<String>();
+            if text.chars().count() > 120 {
+                continue;
+            }
+            if let Some(p) = parse_date_detailed(&text, self.tz) {
+                out.push(("dateline".to_string(), p));
+            }
+        }
+        out
+    }
+
+    fn updated(&mut self, ld: &[&Node]) -> Option<ParsedDate> {
+        let mut cands = Self::ld_values(ld, "dateModified", jsonld::text);
+        cands.extend(self.meta_cands(&MODIFIED_METAS));
+        let dated = self.dated("updated", cands);
+        self.choose_date("updated", dated)
+    }
+}
+
+/// The article node describing this page: the first article-typed node whose URL is the
+/// page's, else the first article-typed node.
+fn primary_node<'a>(
+    nodes: &'a [Node<'a>],
+    canonical: &str,
+    page_url: &Url,
+) -> Option<&'a Node<'a>> {
+    let norm = |u: &str| {
+        u.trim()
+            .trim_end_matches('/')
+            .trim_start_matches("https:")
+            .trim_start_matches("http:")
+            .to_string()
+    };
+    let mine = [norm(canonical), norm(page_url.as_str())];
+    let articles = || nodes.iter().filter(|n| n.rank == Rank::Article);
+    articles()
+        .find(|n| {
+            jsonld::node_urls(n.map)
+                .iter()
+                .any(|u| mine.contains(&norm(u)))
+        })
+        .or_else(|| articles().next())
+}
+
+static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        /((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?:/|$|[^\d])
+        | [/_-]((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[/_.-]|$)
+        | /((?:19|20)\d{2})(\d{2})(\d{2})(?:[/_.-]|$)",
+    )
+    .expect("valid regex")
+});
+
+/// A date written in a URL path (`/2026/01/27/`, `/2026-01-27-`, `/20260127/`) as `YYYY-MM-DD`.
+fn url_date(url: &str) -> Option<String> {
+    let path = Url::parse(url).ok()?.path().to_string();
+    let c = URL_DATE.captures(&path)?;
+    let g = |i: usize| c.get(i).map(|m| m.as_str());
+    let (y, m, d) = g(1)
+        .map(|y| (y, g(2), g(3)))
+        .or_else(|| g(4).map(|y| (y, g(5), g(6))))
+        .or_else(|| g(7).map(|y| (y, g(8), g(9))))?;
+    let (m, d): (u32, u32) = (m?.parse().ok()?, d?.parse().ok()?);
+    Some(format!("{y}-{m:02}-{d:02}"))
+}
+
+#[cfg(test)]
+mod tests;
