@@ -102,7 +102,10 @@ fn read_page(dir: &Path, file: &str) -> anyhow::Result<String> {
 /// Header-less charset detection: BOM, then a declared charset near the top, then chardetng.
 fn decode(bytes: &[u8]) -> String {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned();
+        return enc
+            .decode_without_bom_handling(&bytes[bom_len..])
+            .0
+            .into_owned();
     }
     let enc = declared_charset(&bytes[..bytes.len().min(4096)]).unwrap_or_else(|| {
         let mut det = chardetng::EncodingDetector::new();
@@ -125,11 +128,13 @@ fn declared_charset(head: &[u8]) -> Option<&'static Encoding> {
             .collect();
         if let Some(enc) = Encoding::for_label(label.as_bytes()) {
             // A page that declares UTF-16 but parsed as ASCII here cannot be UTF-16.
-            return Some(if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
-                encoding_rs::UTF_8
-            } else {
-                enc
-            });
+            return Some(
+                if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+                    encoding_rs::UTF_8
+                } else {
+                    enc
+                },
+            );
         }
     }
     None

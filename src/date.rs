@@ -262,8 +262,12 @@ static TIME_OF_DAY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{4})[./-](\d{1,2})[./-](\d{1,2})\b|\b(\d{1,2})([./-])(\d{1,2})[./-](\d{4})\b")
-        .expect("valid regex")
+    Regex::new(
+        r"(?x)
+        \b(\d{4})(?:[./-]|\s*[年년]\s*)(\d{1,2})(?:[./-]|\s*[月월]\s*)(\d{1,2})(?:\b|\s*[日일])
+        | \b(\d{1,2})([./-])(\d{1,2})[./-](\d{4})\b",
+    )
+    .expect("valid regex")
 });
 static ZONE_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\b(?:UTC|GMT)\s*[+-]\d{1,2}(?::?\d{2})?\b|[+-]\d{2}:?\d{2}\b|\b[A-Z]{2,5}\b)")
@@ -443,6 +447,8 @@ mod tests {
         assert_eq!(iso("12:28 GMT 27.01.2026"), "2026-01-27T12:28:00+00:00");
         assert_eq!(iso("Published: 27/01/2026"), "2026-01-27T00:00:00+00:00");
         assert_eq!(iso("01/27/2026"), "2026-01-27T00:00:00+00:00");
+        assert_eq!(iso("2026年01月27日 12:28"), "2026-01-27T12:28:00+00:00");
+        assert_eq!(iso("2026년 1월 27일"), "2026-01-27T00:00:00+00:00");
     }
 
     #[test]

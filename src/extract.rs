@@ -52,6 +52,16 @@ const MAX_TIMES: usize = 20;
 const MAX_DATELINES: usize = 30;
 const MAX_JSONLD_BLOCKS: usize = 30;
 const MAX_METAS: usize = 2000;
+/// The visible-text date scan looks at this many nodes at most.
+const MAX_SCANNED_NODES: usize = 20_000;
+/// A text longer than this is a sentence, not a dateline.
+const MAX_DATELINE_CHARS: usize = 80;
+/// A text up to this long is little more than a date.
+const SHORT_DATELINE_CHARS: usize = 32;
+/// Elements whose text is not shown to readers.
+const NON_VISIBLE: [&str; 7] = [
+    "script", "style", "noscript", "template", "title", "textarea", "option",
+];
 
 /// Extracts the metadata of the article page `html` fetched from `page_url`. Times without a
 /// zone are read in `tz` (UTC when `None`).
@@ -78,6 +88,7 @@ struct Meta {
 
 /// Everything the document says that extraction may use, gathered in one walk.
 struct Signals<'d> {
+    root: ElementRef<'d>,
     base: Url,
     metas: Vec<Meta>,
     jsonld: Vec<Value>,
@@ -95,6 +106,7 @@ struct Signals<'d> {
 impl<'d> Signals<'d> {
     fn gather(doc: &'d Html, page_url: &Url) -> Self {
         let mut s = Signals {
+            root: doc.root_element(),
             base: page_url.clone(),
             metas: Vec::new(),
             jsonld: Vec::new(),
@@ -596,6 +608,19 @@ impl Extractor<'_, '_> {
                 best = *p;
             }
         }
+        // A UTC stamp says less than the same instant in the newsroom's offset, whose wall
+        // clock and calendar date are the ones readers saw.
+        if best.has_zone && best.at.offset().local_minus_utc() == 0 {
+            if let Some((src, p)) = dated.iter().find(|(_, p)| {
+                p.has_time
+                    && p.has_zone
+                    && p.at.offset().local_minus_utc() != 0
+                    && (p.at - best.at).num_seconds().abs() < 60
+            }) {
+                source = format!("{src} (same instant as {source})");
+                best = *p;
+            }
+        }
         self.note(field, source);
         Some(best)
     }
@@ -620,6 +645,9 @@ impl Extractor<'_, '_> {
         if dated.is_empty() || dated.iter().all(|(_, p)| !p.has_time) {
             dated.extend(self.datelines());
         }
+        if dated.is_empty() || dated.iter().all(|(_, p)| !p.has_time) {
+            dated.extend(self.visible_dates());
+        }
         if dated.is_empty() {
             let mut late = Self::ld_values(ld, "dateModified", jsonld::text);
             late.extend(self.meta_cands(&MODIFIED_METAS));
@@ -641,6 +669,47 @@ impl Extractor<'_, '_> {
             }
         }
         out
+    }
+
+    /// Short visible texts that read as a date. Datelines sit after the first `<h1>`, so
+    /// those come first, and texts that are little more than a date (a dateline) beat longer
+    /// ones (a caption or a sentence that mentions a date).
+    fn visible_dates(&self) -> Vec<(String, ParsedDate)> {
+        // [after h1 short, after h1 long, before h1 short, before h1 long]
+        let mut found: [Option<ParsedDate>; 4] = [None; 4];
+        let mut seen_h1 = false;
+        for node in self.s.root.descendants().take(MAX_SCANNED_NODES) {
+            match node.value() {
+                scraper::Node::Element(e) if e.name() == "h1" => seen_h1 = true,
+                scraper::Node::Text(t) => {
+                    let text = t.trim();
+                    let len = text.chars().count();
+                    if !(6..=MAX_DATELINE_CHARS).contains(&len)
+                        || !text.bytes().any(|b| b.is_ascii_digit())
+                    {
+                        continue;
+                    }
+                    let slot = usize::from(!seen_h1) * 2 + usize::from(len > SHORT_DATELINE_CHARS);
+                    if found[slot].is_some() {
+                        continue;
+                    }
+                    let parent = node.parent().and_then(ElementRef::wrap);
+                    if parent.is_some_and(|p| NON_VISIBLE.contains(&p.value().name())) {
+                        continue;
+                    }
+                    found[slot] = parse_date_detailed(text, self.tz);
+                    if found[0].is_some() {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        found
+            .into_iter()
+            .flatten()
+            .map(|p| ("visible text".to_string(), p))
+            .collect()
     }
 
     fn updated(&mut self, ld: &[&Node]) -> Option<ParsedDate> {

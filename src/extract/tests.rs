@@ -407,3 +407,37 @@ fn garbage_never_panics() {
         assert_eq!(ex.article.url, PAGE);
     }
 }
+
+#[test]
+fn visible_dateline_after_the_headline_when_nothing_structured() {
+    let html = r#"<body><div>Tuesday 3 February 2026</div><h1>Headline</h1>
+        <figcaption>Crowds on January 16, 2026, in the capital.</figcaption>
+        <p>By A. Writer</p><p> 27.01.2026 11:35 </p><p>Body text.</p></body>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-27T11:35:00+00:00"
+    );
+    assert_eq!(source_of(&ex, "published"), "visible text");
+}
+
+#[test]
+fn visible_dates_ignore_scripts() {
+    let html = r#"<h1>Headline</h1><script>show("2026/01/27 01:43")</script><p>Body</p>"#;
+    assert_eq!(
+        run(html, "https://news.example/story").article.published,
+        None
+    );
+}
+
+#[test]
+fn utc_stamp_gives_way_to_the_same_instant_in_local_offset() {
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle",
+        "datePublished": "2026-01-27T02:18:00Z"}</script>
+        <meta property="article:published_time" content="2026-01-26T21:18:00-05:00">"#;
+    let a = run(html, "https://news.example/story").article;
+    assert_eq!(
+        a.published.unwrap().to_rfc3339(),
+        "2026-01-26T21:18:00-05:00"
+    );
+}
