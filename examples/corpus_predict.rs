@@ -66,6 +66,11 @@ fn main() -> anyhow::Result<()> {
             .iter()
             .map(|p| (p.field.to_string(), Value::from(p.source.clone())))
             .collect();
+        let cands: Vec<Value> = ex
+            .candidates
+            .iter()
+            .map(|c| json!([c.field, c.source, c.value]))
+            .collect();
         let a = ex.article;
         let pred = json!({
             "id": id,
@@ -76,6 +81,7 @@ fn main() -> anyhow::Result<()> {
             "description": a.description,
             "_ms": ms,
             "_sources": sources,
+            "_cands": cands,
         });
         writeln!(out, "{pred}")?;
         pages += 1;

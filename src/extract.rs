@@ -38,11 +38,21 @@ pub struct Rejected {
     pub reason: &'static str,
 }
 
+/// A usable value a source offered for a field, chosen or not (for `sitefeed probe`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub field: &'static str,
+    pub source: String,
+    pub value: String,
+}
+
 /// The result of extracting one page.
 #[derive(Debug, Clone, Default)]
 pub struct Extraction {
     pub article: Article,
     pub sources: Vec<Provenance>,
+    /// Every usable title, description, image and keyword candidate, in preference order.
+    pub candidates: Vec<Candidate>,
     pub rejected: Vec<Rejected>,
 }
 
@@ -70,6 +80,7 @@ pub fn extract(html: &str, page_url: &Url, tz: Option<Tz>) -> Extraction {
     let signals = Signals::gather(&doc, page_url);
     let mut ex = Extractor {
         s: &signals,
+        page_url,
         tz,
         out: Extraction::default(),
     };
@@ -314,6 +325,7 @@ const SITE_NAME_METAS: [&str; 3] = ["og:site_name", "application-name", "publish
 /// Field selection over gathered [`Signals`].
 struct Extractor<'s, 'd> {
     s: &'s Signals<'d>,
+    page_url: &'s Url,
     tz: Option<Tz>,
     out: Extraction,
 }
@@ -347,6 +359,14 @@ impl Extractor<'_, '_> {
         });
     }
 
+    fn candidate(&mut self, field: &'static str, source: &str, value: &str) {
+        self.out.candidates.push(Candidate {
+            field,
+            source: source.to_string(),
+            value: value.to_string(),
+        });
+    }
+
     fn reject(&mut self, field: &'static str, source: String, value: &str, reason: &'static str) {
         self.out.rejected.push(Rejected {
             field,
@@ -377,16 +397,20 @@ impl Extractor<'_, '_> {
         cands: Vec<(String, String)>,
         max_chars: usize,
     ) -> Option<String> {
+        let mut chosen = None;
         for (source, raw) in cands {
             match clean_text(&raw, max_chars) {
                 Some(v) => {
-                    self.note(field, source);
-                    return Some(v);
+                    self.candidate(field, &source, &v);
+                    if chosen.is_none() {
+                        self.note(field, source);
+                        chosen = Some(v);
+                    }
                 }
                 None => self.reject(field, source, &raw, "empty"),
             }
         }
-        None
+        chosen
     }
 
     fn meta_cands(&self, keys: &[&str]) -> Vec<(String, String)> {
@@ -431,8 +455,8 @@ impl Extractor<'_, '_> {
                 .iter()
                 .filter_map(|n| clean_text(n, text::MAX_SHORT_CHARS)),
         );
-        if let Some(host) = self.s.base.host_str() {
-            names.push(host.trim_start_matches("www.").to_string());
+        if let Some(host) = self.page_url.host_str() {
+            names.extend(text::host_names(host));
         }
         names
     }
@@ -440,7 +464,11 @@ impl Extractor<'_, '_> {
     fn title(&mut self, ld: &[&Node]) -> Option<String> {
         let mut cands = Self::ld_values(ld, "headline", jsonld::text);
         cands.extend(self.meta_cands(&TITLE_METAS));
-        cands.extend(self.s.h1.iter().map(|h| ("<h1>".to_string(), h.clone())));
+        cands.extend(
+            self.h1_candidates()
+                .into_iter()
+                .map(|h| ("<h1>".to_string(), h)),
+        );
         cands.extend(Self::ld_values(ld, "name", jsonld::text));
         if let Some(t) = &self.s.title_tag {
             cands.push(("<title>".to_string(), t.clone()));
@@ -451,6 +479,7 @@ impl Extractor<'_, '_> {
             .filter(|(src, _)| src == "<h1>" || src.ends_with("og:title"))
             .filter_map(|(src, v)| Some((src.clone(), clean_text(v, text::MAX_TITLE_CHARS)?)))
             .collect();
+        let mut chosen = None;
         for (source, raw) in cands {
             let Some(clean) = clean_text(&raw, text::MAX_TITLE_CHARS) else {
                 self.reject("title", source, &raw, "empty");
@@ -462,10 +491,41 @@ impl Extractor<'_, '_> {
                 .map(|(_, v)| v.as_str())
                 .collect();
             let stripped = strip_site_suffix(&clean, &sites, &other_titles);
-            self.note("title", source);
-            return Some(stripped);
+            self.candidate("title", &source, &stripped);
+            if chosen.is_none() {
+                self.note("title", source);
+                chosen = Some(stripped);
+            }
         }
-        None
+        chosen
+    }
+
+    /// The `<h1>`s worth trying as a title: not the site's name (a logo heading), and those
+    /// that the `<title>` or og:title repeat first, since pages with several `<h1>`s put
+    /// navigation and widgets in the others.
+    fn h1_candidates(&self) -> Vec<String> {
+        let sites: Vec<String> = self.site_names().iter().map(|n| n.to_lowercase()).collect();
+        let titles: Vec<String> = self
+            .s
+            .title_tag
+            .iter()
+            .chain(self.s.metas(&["og:title"]).map(|m| &m.value))
+            .filter_map(|t| clean_text(t, text::MAX_TITLE_CHARS))
+            .map(|t| t.to_lowercase())
+            .collect();
+        let mut h1s: Vec<(bool, String)> = self
+            .s
+            .h1
+            .iter()
+            .filter_map(|h| clean_text(h, text::MAX_TITLE_CHARS))
+            .filter(|h| !sites.contains(&h.to_lowercase()))
+            .map(|h| {
+                let lower = h.to_lowercase();
+                (!titles.iter().any(|t| t.contains(&lower)), h)
+            })
+            .collect();
+        h1s.sort_by_key(|(unconfirmed, _)| *unconfirmed);
+        h1s.into_iter().map(|(_, h)| h).collect()
     }
 
     fn description(&mut self, ld: &[&Node]) -> Option<String> {
@@ -535,16 +595,20 @@ impl Extractor<'_, '_> {
         if let Some(href) = &self.s.image_src {
             cands.push(("<link rel=image_src>".to_string(), href.clone()));
         }
+        let mut chosen = None;
         for (source, raw) in cands {
             match resolve_url(&raw, &self.s.base) {
                 Some(u) => {
-                    self.note("image", source);
-                    return Some(u);
+                    self.candidate("image", &source, &u);
+                    if chosen.is_none() {
+                        self.note("image", source);
+                        chosen = Some(u);
+                    }
                 }
                 None => self.reject("image", source, &raw, "not an http(s) URL"),
             }
         }
-        None
+        chosen
     }
 
     fn keywords(&mut self, ld: &[&Node]) -> Vec<String> {
@@ -563,18 +627,23 @@ impl Extractor<'_, '_> {
                 groups.push((source, found.iter().map(|m| m.value.clone()).collect()));
             }
         }
+        let mut chosen = Vec::new();
         for (source, raws) in groups {
             let mut out = Vec::new();
             for raw in &raws {
                 push_keywords(raw, &mut out);
             }
-            if !out.is_empty() {
-                self.note("keywords", source);
-                return out;
+            if out.is_empty() {
+                self.reject("keywords", source, &raws.join(","), "empty");
+                continue;
             }
-            self.reject("keywords", source, &raws.join(","), "empty");
+            self.candidate("keywords", &source, &out.join(", "));
+            if chosen.is_empty() {
+                self.note("keywords", source);
+                chosen = out;
+            }
         }
-        Vec::new()
+        chosen
     }
 
     /// Parses dated candidates in order, recording failures.

@@ -441,3 +441,17 @@ fn utc_stamp_gives_way_to_the_same_instant_in_local_offset() {
         "2026-01-26T21:18:00-05:00"
     );
 }
+
+#[test]
+fn h1_repeated_by_the_title_tag_beats_other_h1s_and_site_name_h1s() {
+    let html = r#"<title>Tools of the Stone Age</title><body><h1>Stone Age &amp; Co</h1>
+        <h1>Tools of the Stone Age</h1></body>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(ex.article.title.as_deref(), Some("Tools of the Stone Age"));
+    let html = r#"<title>Remembrance day: a new memorial</title><body><h1>NewsExample</h1></body>"#;
+    let ex = run(html, "https://www.newsexample.org/story");
+    assert_eq!(
+        ex.article.title.as_deref(),
+        Some("Remembrance day: a new memorial")
+    );
+}

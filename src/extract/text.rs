@@ -203,6 +203,25 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
         .then(|| &s[cut..])
 }
 
+/// Names a site goes by that can be read off its host: `news.example.co.uk` gives
+/// `news.example.co.uk` and `example` (the label before a public suffix like `co.uk`).
+pub(crate) fn host_names(host: &str) -> Vec<String> {
+    let host = host.trim_start_matches("www.").to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    let mut names = vec![host.clone()];
+    if labels.len() >= 2 {
+        let mut i = labels.len() - 2;
+        // `co.uk`, `com.au`: a short second-level label belongs to the suffix.
+        if labels[i].len() <= 3 && labels.len() >= 3 {
+            i -= 1;
+        }
+        if labels[i].len() >= 3 {
+            names.push(labels[i].to_string());
+        }
+    }
+    names
+}
+
 /// Separators sites put between a headline and their name in `<title>`.
 const TITLE_SEPARATORS: [&str; 9] = [
     " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ",
@@ -242,7 +261,7 @@ pub(crate) fn strip_site_suffix(title: &str, site_names: &[String], others: &[&s
         let head = title[..pos].trim();
         let tail = title[pos + sep.len()..].trim();
         let (head_l, tail_l) = (fold(head), fold(tail));
-        let short = tail.chars().count() <= 40 && tail.chars().count() * 2 < head.chars().count();
+        let short = tail.chars().count() <= 40 && tail.chars().count() < head.chars().count();
         if short
             && !head.is_empty()
             && others
@@ -342,6 +361,23 @@ mod tests {
         assert_eq!(
             strip_site_suffix("Ready to Cooperate - Defense Minister", &[], &[]),
             "Ready to Cooperate - Defense Minister"
+        );
+    }
+
+    #[test]
+    fn host_names_include_the_registrable_label() {
+        assert_eq!(host_names("www.smava.de"), ["smava.de", "smava"]);
+        assert_eq!(
+            host_names("news.example.co.uk"),
+            ["news.example.co.uk", "example"]
+        );
+        assert_eq!(
+            strip_site_suffix(
+                "Loans: what they cost | SMAVA",
+                &host_names("www.smava.de"),
+                &[]
+            ),
+            "Loans: what they cost"
         );
     }
 
