@@ -112,6 +112,8 @@ struct Signals<'d> {
     times: Vec<(String, bool)>,
     /// Elements whose class or id suggests a dateline; their text is read only when needed.
     datelines: Vec<ElementRef<'d>>,
+    /// Texts of links to tag or topic pages (`rel=tag`, `/tag/...`), the visible tag list.
+    tag_links: Vec<String>,
 }
 
 impl<'d> Signals<'d> {
@@ -128,6 +130,7 @@ impl<'d> Signals<'d> {
             image_src: None,
             times: Vec::new(),
             datelines: Vec::new(),
+            tag_links: Vec::new(),
         };
         let mut base_href = None;
         let mut jsonld_blocks = 0;
@@ -204,6 +207,9 @@ impl<'d> Signals<'d> {
                     if s.datelines.len() < MAX_DATELINES && looks_like_dateline(e) {
                         s.datelines.push(el);
                     }
+                    if e.name() == "a" && s.tag_links.len() < text::MAX_KEYWORDS && is_tag_link(e) {
+                        s.tag_links.push(el.text().take(10).collect());
+                    }
                 }
             }
         }
@@ -230,6 +236,39 @@ fn looks_like_dateline(e: &scraper::node::Element) -> bool {
         })
     };
     hint(e.attr("class")) || hint(e.attr("id"))
+}
+
+/// Path segments that name a site's tag or topic pages.
+const TAG_PATH_SEGMENTS: [&str; 9] = [
+    "tag",
+    "tags",
+    "topic",
+    "topics",
+    "schlagworte",
+    "stichwort",
+    "thema",
+    "themen",
+    "keyword",
+];
+
+/// A link to a tag page: `rel="tag"`, or an href whose path has a tag segment followed by
+/// the tag's own segment (`/tag/floods/`).
+fn is_tag_link(e: &scraper::node::Element) -> bool {
+    if e.attr("rel").is_some_and(|r| {
+        r.split_ascii_whitespace()
+            .any(|t| t.eq_ignore_ascii_case("tag"))
+    }) {
+        return true;
+    }
+    let Some(href) = e.attr("href") else {
+        return false;
+    };
+    let path = href.split(['?', '#']).next().unwrap_or("");
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    segments
+        .iter()
+        .position(|s| TAG_PATH_SEGMENTS.contains(&s.to_ascii_lowercase().as_str()))
+        .is_some_and(|i| i + 1 < segments.len())
 }
 
 fn meta_source(m: &Meta) -> String {
@@ -626,6 +665,11 @@ impl Extractor<'_, '_> {
                 let source = meta_source(first);
                 groups.push((source, found.iter().map(|m| m.value.clone()).collect()));
             }
+        }
+        if !self.s.tag_links.is_empty() {
+            // Each link is one tag, commas and all.
+            let tags = self.s.tag_links.iter().map(|t| t.replace([',', ';'], " "));
+            groups.push(("<a rel=tag> links".to_string(), tags.collect()));
         }
         let mut chosen = Vec::new();
         for (source, raws) in groups {

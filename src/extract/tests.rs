@@ -455,3 +455,15 @@ fn h1_repeated_by_the_title_tag_beats_other_h1s_and_site_name_h1s() {
         Some("Remembrance day: a new memorial")
     );
 }
+
+#[test]
+fn tag_links_are_the_last_keyword_source() {
+    let html = r#"<article><p>Body</p><footer>Tags:
+        <a href="/tag/floods/" rel="tag">Floods</a>, <a href="/topics/rain-and-wind">Rain, wind</a>
+        <a href="/tag/">All tags</a> <a href="/about">About</a></footer></article>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(ex.article.keywords, ["Floods", "Rain wind"]);
+    assert_eq!(source_of(&ex, "keywords"), "<a rel=tag> links");
+    let html = r#"<meta name="keywords" content="storms"><a rel="tag" href="/t/x">Floods</a>"#;
+    assert_eq!(run(html, PAGE).article.keywords, ["storms"]);
+}

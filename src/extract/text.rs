@@ -147,11 +147,22 @@ pub(crate) fn push_keywords(raw: &str, out: &mut Vec<String>) {
         let Some(kw) = clean_text(part, MAX_KEYWORD_CHARS) else {
             continue;
         };
+        if is_machine_id(&kw) {
+            continue;
+        }
         let lower = kw.to_lowercase();
         if !out.iter().any(|k| k.to_lowercase() == lower) {
             out.push(kw);
         }
     }
+}
+
+/// CMS ids that leak into keyword lists (`8ae9ab2d-fe1b-4230-acb8-a59b52877682`) are not
+/// keywords.
+fn is_machine_id(kw: &str) -> bool {
+    kw.len() >= 16
+        && kw.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+        && kw.bytes().any(|b| b.is_ascii_digit())
 }
 
 static LANG: LazyLock<Regex> =
@@ -302,6 +313,16 @@ mod tests {
         push_keywords("Russia, china;; Military ,russia,", &mut out);
         push_keywords("CHINA; Defense", &mut out);
         assert_eq!(out, ["Russia", "china", "Military", "Defense"]);
+    }
+
+    #[test]
+    fn keyword_lists_drop_machine_ids() {
+        let mut out = Vec::new();
+        push_keywords(
+            "8ae9ab2d-fe1b-4230-acb8-a59b52877682, Budget, deadbeefcafe",
+            &mut out,
+        );
+        assert_eq!(out, ["Budget", "deadbeefcafe"]);
     }
 
     #[test]
