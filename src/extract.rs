@@ -62,6 +62,8 @@ const MAX_TIMES: usize = 20;
 const MAX_DATELINES: usize = 30;
 const MAX_JSONLD_BLOCKS: usize = 30;
 const MAX_METAS: usize = 2000;
+/// A paragraph shorter than this is a label or a button, not the article's lead.
+const MIN_LEAD_CHARS: usize = 80;
 /// The visible-text date scan looks at this many nodes at most.
 const MAX_SCANNED_NODES: usize = 20_000;
 /// A text longer than this is a sentence, not a dateline.
@@ -114,6 +116,8 @@ struct Signals<'d> {
     datelines: Vec<ElementRef<'d>>,
     /// Texts of links to tag or topic pages (`rel=tag`, `/tag/...`), the visible tag list.
     tag_links: Vec<String>,
+    /// The first paragraph long enough to be prose, preferring one after the first `<h1>`.
+    lead_paragraph: Option<String>,
 }
 
 impl<'d> Signals<'d> {
@@ -131,7 +135,10 @@ impl<'d> Signals<'d> {
             times: Vec::new(),
             datelines: Vec::new(),
             tag_links: Vec::new(),
+            lead_paragraph: None,
         };
+        let mut seen_h1 = false;
+        let mut lead_before_h1 = None;
         let mut base_href = None;
         let mut jsonld_blocks = 0;
         for el in doc.root_element().descendent_elements() {
@@ -179,7 +186,22 @@ impl<'d> Signals<'d> {
                 "title" if s.title_tag.is_none() => {
                     s.title_tag = Some(el.text().take(50).collect());
                 }
-                "h1" if s.h1.len() < MAX_H1 => s.h1.push(el.text().take(200).collect()),
+                "h1" => {
+                    seen_h1 = true;
+                    if s.h1.len() < MAX_H1 {
+                        s.h1.push(el.text().take(200).collect());
+                    }
+                }
+                "p" if s.lead_paragraph.is_none() => {
+                    let text: String = el.text().take(200).collect();
+                    if text.trim().chars().count() >= MIN_LEAD_CHARS {
+                        if seen_h1 {
+                            s.lead_paragraph = Some(text);
+                        } else if lead_before_h1.is_none() {
+                            lead_before_h1 = Some(text);
+                        }
+                    }
+                }
                 "time" if s.times.len() < MAX_TIMES => {
                     if let Some(dt) = e.attr("datetime") {
                         let marked = e.attr("pubdate").is_some()
@@ -212,6 +234,9 @@ impl<'d> Signals<'d> {
                     }
                 }
             }
+        }
+        if s.lead_paragraph.is_none() {
+            s.lead_paragraph = lead_before_h1;
         }
         if let Some(base) = base_href.and_then(|h| resolve_url(&h, page_url)) {
             if let Ok(base) = Url::parse(&base) {
@@ -571,6 +596,18 @@ impl Extractor<'_, '_> {
         let mut cands = self.meta_cands(&DESCRIPTION_METAS[..2]);
         cands.extend(Self::ld_values(ld, "description", jsonld::text));
         cands.extend(self.meta_cands(&DESCRIPTION_METAS[2..]));
+        // A "description" that is only the site's name describes nothing.
+        let sites: Vec<String> = self.site_names().iter().map(|n| n.to_lowercase()).collect();
+        let (named, cands): (Vec<_>, Vec<_>) = cands.into_iter().partition(|(_, v)| {
+            clean_text(v, text::MAX_SHORT_CHARS).is_some_and(|v| sites.contains(&v.to_lowercase()))
+        });
+        for (source, raw) in named {
+            self.reject("description", source, &raw, "the site's name");
+        }
+        let mut cands = cands;
+        if let Some(p) = &self.s.lead_paragraph {
+            cands.push(("first paragraph".to_string(), p.clone()));
+        }
         self.first_text("description", cands, text::MAX_DESCRIPTION_CHARS)
     }
 

@@ -467,3 +467,29 @@ fn tag_links_are_the_last_keyword_source() {
     let html = r#"<meta name="keywords" content="storms"><a rel="tag" href="/t/x">Floods</a>"#;
     assert_eq!(run(html, PAGE).article.keywords, ["storms"]);
 }
+
+#[test]
+fn description_naming_only_the_site_is_skipped() {
+    let html = r#"<meta property="og:site_name" content="Gadget Daily">
+        <meta property="og:description" content="Gadget Daily">
+        <meta name="twitter:description" content="A phone that folds twice.">"#;
+    let ex = run(html, PAGE);
+    assert_eq!(
+        ex.article.description.as_deref(),
+        Some("A phone that folds twice.")
+    );
+    assert!(ex.rejected.iter().any(|r| r.field == "description"));
+}
+
+#[test]
+fn first_prose_paragraph_after_h1_is_the_last_description_source() {
+    let html = r#"<body><p>Subscribe to our newsletter and get the very best stories every single morning!</p>
+        <h1>Headline</h1><p>Share</p>
+        <p>The council voted on Tuesday to close the coastal road for a week while engineers inspect it.</p></body>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(
+        ex.article.description.as_deref(),
+        Some("The council voted on Tuesday to close the coastal road for a week while engineers inspect it.")
+    );
+    assert_eq!(source_of(&ex, "description"), "first paragraph");
+}
