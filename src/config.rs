@@ -108,6 +108,8 @@ pub struct Config {
     pub lock_timeout: Duration,
     pub refresh_window: Duration,
     pub refresh_interval: Duration,
+    /// Refuse requests to loopback, private and link-local addresses.
+    pub block_private_addresses: bool,
     pub feeds: Vec<Feed>,
 }
 
@@ -196,6 +198,7 @@ struct RawConfig {
     refresh_window: Option<Spanned<String>>,
     refresh_interval: Option<Spanned<String>>,
     respect_robots: Option<bool>,
+    block_private_addresses: Option<bool>,
     max_items: Option<Spanned<i64>>,
     timezone: Option<Spanned<String>>,
     #[serde(default)]
@@ -497,6 +500,7 @@ impl Config {
             lock_timeout,
             refresh_window,
             refresh_interval,
+            block_private_addresses: raw.block_private_addresses.unwrap_or(false),
             feeds,
         })
     }

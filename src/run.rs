@@ -158,16 +158,7 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
     std::fs::create_dir_all(&config.output_dir)
         .with_context(|| format!("cannot create output_dir {}", config.output_dir.display()))?;
     let store = Store::open(&config.state)?;
-    let fetcher = Fetcher::new(FetchSettings {
-        user_agent: config.user_agent.clone(),
-        delay: config.delay,
-        connect_timeout: config.connect_timeout,
-        timeout: config.timeout,
-        max_body_size: config.max_body_size,
-        max_redirects: config.max_redirects,
-        retries: config.retries,
-        retry_backoff: config.retry_backoff,
-    });
+    let fetcher = Fetcher::new(FetchSettings::from(config));
     fetcher.load_robots(store.robots()?);
 
     let feeds: Vec<&Feed> = config
