@@ -178,6 +178,7 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
         fetcher: &fetcher,
         store: Mutex::new(store),
         progress: &progress,
+        articles_done: Default::default(),
         options,
     };
 
@@ -254,6 +255,8 @@ struct Pass<'a> {
     fetcher: &'a Fetcher,
     store: Mutex<Store>,
     progress: &'a ProgressBar,
+    /// Articles fetched so far in this pass, for the progress bar.
+    articles_done: std::sync::atomic::AtomicUsize,
     options: &'a RunOptions,
 }
 
@@ -520,8 +523,10 @@ impl Pass<'_> {
         validators: Option<&crate::fetch::Validators>,
     ) -> Result<Option<FetchedArticle>, String> {
         let url = Url::parse(key).map_err(|err| format!("bad article URL {key}: {err}"))?;
-        self.progress.set_message(url.to_string());
-        match self.fetcher.get(&url, validators, policy) {
+        let result = self.fetcher.get(&url, validators, policy);
+        let done = self.articles_done.fetch_add(1, Ordering::Relaxed) + 1;
+        self.progress.set_message(format!("{done} articles  {url}"));
+        match result {
             Ok(Fetched::Page(page)) => {
                 let mut article = extract::extract(&page.html, &page.url, feed.timezone).article;
                 if !is_plausible_canonical(&article.url, &url) {
