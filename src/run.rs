@@ -232,7 +232,6 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
         fetch: fetcher.stats(),
         elapsed: started.elapsed(),
     };
-    info!("{}", report.summary());
     Ok(report)
 }
 
