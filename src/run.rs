@@ -599,7 +599,7 @@ fn write_site_files(config: &Config, store: &Store) -> Result<(), PassError> {
             store.feed_status(&feed.name)?.unwrap_or_default(),
         ));
     }
-    let title = "Feeds";
+    let title = &config.title;
     let dir = &config.output_dir;
     output::write_if_changed(dir, site::INDEX_FILE, &site::index_html(title, &summaries))?;
     output::write_if_changed(dir, site::OPML_FILE, &site::opml(title, &summaries))?;
