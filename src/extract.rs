@@ -78,7 +78,7 @@ const NON_VISIBLE: [&str; 7] = [
 /// Extracts the metadata of the article page `html` fetched from `page_url`. Times without a
 /// zone are read in `tz` (UTC when `None`).
 pub fn extract(html: &str, page_url: &Url, tz: Option<Tz>) -> Extraction {
-    let doc = Html::parse_document(html);
+    let doc = crate::html::parse_document(html);
     let signals = Signals::gather(&doc, page_url);
     let mut ex = Extractor {
         s: &signals,

@@ -21,6 +21,7 @@ pub mod date;
 pub mod discover;
 pub mod extract;
 pub mod fetch;
+pub mod html;
 pub mod model;
 pub mod output;
 pub mod probe;

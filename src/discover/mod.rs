@@ -64,7 +64,7 @@ static ANCHOR: LazyLock<Selector> = LazyLock::new(|| Selector::parse("a[href]").
 
 /// Finds the article links of the section page `html` fetched from `page_url`.
 pub fn discover(html: &str, page_url: &Url, rules: &Rules) -> SectionPage {
-    let doc = Html::parse_document(html);
+    let doc = crate::html::parse_document(html);
     let base = base_url(&doc, page_url);
     let next = match &rules.next_selector {
         Some(selector) => next_by_selector(&doc, &base, selector),

@@ -1,0 +1,197 @@
+//! Parsing HTML that may be hostile.
+//!
+//! The HTML parser's tree builder walks the stack of open elements for many start tags, so a
+//! page nested a hundred thousand levels deep costs time quadratic in its depth: minutes for
+//! half a megabyte. No real page nests more than a few dozen levels, so before parsing, the
+//! document is cut where its nesting would pass [`MAX_NESTING`]. What comes before the cut (the
+//! head with its metadata, and the start of the body) is kept.
+
+use std::borrow::Cow;
+
+use scraper::Html;
+
+/// Nesting depth at which a document is cut.
+pub const MAX_NESTING: usize = 512;
+
+/// Parses `html` as a document, first cutting it where it nests deeper than [`MAX_NESTING`].
+pub fn parse_document(html: &str) -> Html {
+    Html::parse_document(&limit_nesting(html, MAX_NESTING))
+}
+
+/// Elements that never have content, and elements whose end tag is optional or implied by the
+/// next sibling: neither deepens the tree in a way worth counting.
+fn counts_as_level(tag: &[u8]) -> bool {
+    const FLAT: &[&[u8]] = &[
+        b"area",
+        b"base",
+        b"br",
+        b"col",
+        b"embed",
+        b"hr",
+        b"img",
+        b"input",
+        b"link",
+        b"meta",
+        b"source",
+        b"track",
+        b"wbr",
+        b"param",
+        b"keygen",
+        b"frame",
+        b"basefont",
+        b"bgsound",
+        b"p",
+        b"li",
+        b"dt",
+        b"dd",
+        b"tr",
+        b"td",
+        b"th",
+        b"option",
+        b"optgroup",
+        b"rb",
+        b"rt",
+        b"rp",
+        b"rtc",
+        b"tbody",
+        b"thead",
+        b"tfoot",
+        b"colgroup",
+        b"caption",
+        b"html",
+        b"head",
+        b"body",
+        b"image",
+    ];
+    !FLAT.iter().any(|flat| flat.eq_ignore_ascii_case(tag))
+}
+
+/// Elements whose content is raw text: tags inside them are not tags.
+fn raw_text_end(tag: &[u8]) -> Option<&'static [u8]> {
+    const RAW: &[(&[u8], &[u8])] = &[
+        (b"script", b"</script"),
+        (b"style", b"</style"),
+        (b"textarea", b"</textarea"),
+        (b"title", b"</title"),
+        (b"xmp", b"</xmp"),
+        (b"iframe", b"</iframe"),
+        (b"noembed", b"</noembed"),
+        (b"noframes", b"</noframes"),
+        (b"plaintext", b"\0"),
+    ];
+    RAW.iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(tag))
+        .map(|(_, end)| *end)
+}
+
+/// Finds `needle` (ASCII, matched case-insensitively) in `hay` from `from`.
+fn find_ignore_case(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || from >= hay.len() {
+        return None;
+    }
+    hay[from..]
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|p| p + from)
+}
+
+/// `html` cut at the first tag that would open level `max + 1`; borrowed when no cut is needed.
+/// A cheap byte scan that follows the tokenizer closely enough to count nesting: comments,
+/// doctype and raw-text elements are skipped, end tags close a level.
+pub fn limit_nesting(html: &str, max: usize) -> Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
+        let start = i + offset;
+        let rest = &bytes[start + 1..];
+        if rest.starts_with(b"!--") {
+            i = find_ignore_case(bytes, start + 4, b"-->").map_or(bytes.len(), |e| e + 3);
+            continue;
+        }
+        if rest.first().is_some_and(|&b| b == b'!' || b == b'?') {
+            i = find_ignore_case(bytes, start + 1, b">").map_or(bytes.len(), |e| e + 1);
+            continue;
+        }
+        let closing = rest.first() == Some(&b'/');
+        let name_start = start + 1 + usize::from(closing);
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-' || **b == b':')
+            .count();
+        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+            i = start + 1;
+            continue;
+        }
+        let name = &bytes[name_start..name_start + name_len];
+        let tag_end =
+            find_ignore_case(bytes, name_start + name_len, b">").map_or(bytes.len(), |e| e + 1);
+        if closing {
+            if counts_as_level(name) {
+                depth = depth.saturating_sub(1);
+            }
+            i = tag_end;
+            continue;
+        }
+        let self_closing = tag_end >= 2 && bytes[tag_end - 2] == b'/';
+        if let Some(end) = raw_text_end(name) {
+            // A raw-text element holds no tags; `plaintext` runs to the end.
+            i = find_ignore_case(bytes, tag_end, end).unwrap_or(bytes.len());
+            continue;
+        }
+        if counts_as_level(name) && !self_closing {
+            depth += 1;
+            if depth > max {
+                return Cow::Owned(html[..start].to_string());
+            }
+        }
+        i = tag_end;
+    }
+    Cow::Borrowed(html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_pages_are_not_touched() {
+        let page = "<!doctype html><html><head><title>a < b</title><script>if (a<b) {}</script>\
+                    </head><body><!-- <div><div> --><p>one<p>two<ul><li>x<li>y</ul><img src=x>\
+                    <br/></body></html>";
+        assert!(matches!(limit_nesting(page, 3), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn deep_nesting_is_cut_at_the_limit() {
+        let page = format!(
+            "<html><body>{}x{}</body></html>",
+            "<div>".repeat(10),
+            "</div>".repeat(10)
+        );
+        let cut = limit_nesting(&page, 4);
+        assert_eq!(cut, format!("<html><body>{}", "<div>".repeat(4)));
+        // Siblings do not add up.
+        let flat = "<div></div>".repeat(100);
+        assert!(matches!(limit_nesting(&flat, 4), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn hundred_thousand_levels_parse_quickly_and_keep_the_head() {
+        let page = format!(
+            "<html><head><title>Deep</title></head><body>{}</body></html>",
+            "<div>".repeat(100_000)
+        );
+        let doc = parse_document(&page);
+        let title = scraper::Selector::parse("title").unwrap();
+        assert_eq!(doc.select(&title).next().unwrap().inner_html(), "Deep");
+        let div = scraper::Selector::parse("div").unwrap();
+        assert_eq!(doc.select(&div).count(), MAX_NESTING);
+    }
+
+    #[test]
+    fn formatting_elements_count_too() {
+        let page = "<b><i>".repeat(1000);
+        assert!(limit_nesting(&page, 100).len() < 1000);
+    }
+}
