@@ -31,6 +31,12 @@ pub enum Command {
         #[arg(long = "feed", value_name = "NAME")]
         feeds: Vec<String>,
     },
+    /// Keep running: each feed at its own `interval`; SIGHUP re-reads the config,
+    /// SIGTERM/SIGINT finish the writes in progress and exit.
+    Watch {
+        #[command(flatten)]
+        config: ConfigArg,
+    },
     /// Validate the config without any network access.
     Check {
         #[command(flatten)]

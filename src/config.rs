@@ -48,6 +48,8 @@ pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(15 * 60);
 pub const DEFAULT_REFRESH_WINDOW: Duration = Duration::from_secs(24 * 3600);
 /// ...at most this often.
 pub const DEFAULT_REFRESH_INTERVAL: Duration = Duration::from_secs(6 * 3600);
+/// Upper bound for `pages`: following next links further is crawling, not a feed.
+const MAX_PAGES: usize = 20;
 /// Upper bound for `max_items`, so a typo cannot make a feed of a million entries.
 const MAX_ITEMS_LIMIT: usize = 10_000;
 
@@ -126,6 +128,52 @@ pub struct Feed {
     pub respect_robots: bool,
     /// Hosts besides the section pages' own that redirects may lead to (`"*"`: any).
     pub allowed_hosts: Vec<String>,
+    /// Which documents are written, in a fixed order.
+    pub formats: Vec<Format>,
+    pub filter: Filter,
+    /// Section pages read per URL, following each page's next link.
+    pub pages: usize,
+}
+
+/// A feed document format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    Rss,
+    Atom,
+    Json,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Rss, Format::Atom, Format::Json];
+
+    /// The file extension, which is also the name used in `formats`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Rss => "rss",
+            Format::Atom => "atom",
+            Format::Json => "json",
+        }
+    }
+
+    /// The media type, for autodiscovery links.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Rss => "application/rss+xml",
+            Format::Atom => "application/atom+xml",
+            Format::Json => "application/feed+json",
+        }
+    }
+}
+
+/// Which stored articles a feed shows.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// An article must match one of these (in its title, URL or a keyword), when any is given.
+    pub include: Vec<Regex>,
+    /// An article matching any of these is left out.
+    pub exclude: Vec<Regex>,
+    /// Articles older than this are left out.
+    pub max_age: Option<Duration>,
 }
 
 #[derive(Deserialize)]
@@ -168,6 +216,12 @@ struct RawFeed {
     interval: Option<Spanned<String>>,
     respect_robots: Option<bool>,
     allowed_hosts: Option<Vec<String>>,
+    formats: Option<Spanned<Vec<Spanned<String>>>>,
+    include: Option<Vec<Spanned<String>>>,
+    exclude: Option<Vec<Spanned<String>>>,
+    max_age: Option<Spanned<String>>,
+    pages: Option<Spanned<i64>>,
+    next_selector: Option<Spanned<String>>,
 }
 
 impl Config {
@@ -326,27 +380,71 @@ impl Config {
             let selector = feed
                 .article_selector
                 .as_ref()
-                .map(|s| {
-                    Selector::parse(s.get_ref()).map_err(|err| {
-                        ctx.at(
-                            s,
-                            format!("feed \"{name}\": article_selector is not a valid CSS selector: {err}"),
-                        )
-                    })
-                })
+                .map(|s| ctx.selector(s, name, "article_selector"))
                 .transpose()?;
             let pattern = feed
                 .article_pattern
                 .as_ref()
-                .map(|s| {
-                    Regex::new(s.get_ref()).map_err(|err| {
-                        let err = err.to_string().replace('\n', " ");
-                        ctx.at(
-                            s,
-                            format!("feed \"{name}\": article_pattern is not a valid regex: {err}"),
-                        )
-                    })
-                })
+                .map(|s| ctx.regex(s, name, "article_pattern"))
+                .transpose()?;
+            let regexes = |list: &Option<Vec<Spanned<String>>>, key: &str| {
+                list.iter()
+                    .flatten()
+                    .map(|s| ctx.regex(s, name, key))
+                    .collect::<Result<Vec<_>, _>>()
+            };
+            let filter = Filter {
+                include: regexes(&feed.include, "include")?,
+                exclude: regexes(&feed.exclude, "exclude")?,
+                max_age: feed
+                    .max_age
+                    .as_ref()
+                    .map(|v| ctx.positive_duration(Some(v), "max_age", Duration::ZERO))
+                    .transpose()?,
+            };
+            let formats = match &feed.formats {
+                None => Format::ALL.to_vec(),
+                Some(list) => {
+                    let mut formats = Vec::new();
+                    for f in list.get_ref() {
+                        let format = Format::ALL
+                            .into_iter()
+                            .find(|known| known.extension() == f.get_ref())
+                            .ok_or_else(|| {
+                                ctx.at(
+                                    f,
+                                    format!(
+                                        "feed \"{name}\": unknown format \"{}\" (use \"rss\", \"atom\", \"json\")",
+                                        f.get_ref()
+                                    ),
+                                )
+                            })?;
+                        formats.push(format);
+                    }
+                    formats.sort();
+                    formats.dedup();
+                    if formats.is_empty() {
+                        return Err(ctx.at(list, format!("feed \"{name}\": `formats` is empty")));
+                    }
+                    formats
+                }
+            };
+            let pages = match &feed.pages {
+                None => 1,
+                Some(p) => match usize::try_from(*p.get_ref()) {
+                    Ok(n) if (1..=MAX_PAGES).contains(&n) => n,
+                    _ => {
+                        return Err(ctx.at(
+                            p,
+                            format!("feed \"{name}\": `pages` must be between 1 and {MAX_PAGES}"),
+                        ))
+                    }
+                },
+            };
+            let next_selector = feed
+                .next_selector
+                .as_ref()
+                .map(|s| ctx.selector(s, name, "next_selector"))
                 .transpose()?;
             let title = feed
                 .title
@@ -357,7 +455,11 @@ impl Config {
                 name: name.to_string(),
                 title,
                 urls,
-                rules: Rules { selector, pattern },
+                rules: Rules {
+                    selector,
+                    pattern,
+                    next_selector,
+                },
                 max_items: ctx.max_items(feed.max_items.as_ref(), max_items)?,
                 timezone: match &feed.timezone {
                     Some(tz) => Some(ctx.timezone(tz)?),
@@ -372,6 +474,9 @@ impl Config {
                     .map(|h| h.trim().to_ascii_lowercase())
                     .filter(|h| !h.is_empty())
                     .collect(),
+                formats,
+                filter,
+                pages,
             });
         }
 
@@ -455,6 +560,30 @@ impl Context<'_> {
                 )
             }),
         }
+    }
+
+    fn selector(
+        &self,
+        value: &Spanned<String>,
+        feed: &str,
+        key: &str,
+    ) -> Result<Selector, ConfigError> {
+        Selector::parse(value.get_ref()).map_err(|err| {
+            self.at(
+                value,
+                format!("feed \"{feed}\": {key} is not a valid CSS selector: {err}"),
+            )
+        })
+    }
+
+    fn regex(&self, value: &Spanned<String>, feed: &str, key: &str) -> Result<Regex, ConfigError> {
+        Regex::new(value.get_ref()).map_err(|err| {
+            let err = err.to_string().replace('\n', " ");
+            self.at(
+                value,
+                format!("feed \"{feed}\": {key} is not a valid regex: {err}"),
+            )
+        })
     }
 
     fn positive_duration(
@@ -661,6 +790,38 @@ mod tests {
         let message = err(&format!("{MINIMAL}article_pattern = \"(\"\n"));
         assert!(
             message.contains(":5:19: feed \"world\": article_pattern is not a valid regex"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn selection_and_formats_are_read() {
+        let config = parse(&format!(
+            "{MINIMAL}formats = [\"json\", \"rss\"]\ninclude = ['(?i)china']\nexclude = ['opinion']\n\
+             max_age = \"30d\"\npages = 3\nnext_selector = \"a.more\"\n"
+        ))
+        .unwrap();
+        let feed = &config.feeds[0];
+        assert_eq!(feed.formats, [Format::Rss, Format::Json]);
+        assert_eq!(feed.filter.include.len(), 1);
+        assert_eq!(feed.filter.exclude.len(), 1);
+        assert_eq!(feed.filter.max_age, Some(Duration::from_secs(30 * 86400)));
+        assert_eq!(feed.pages, 3);
+        assert!(feed.rules.next_selector.is_some());
+        assert_eq!(parse(MINIMAL).unwrap().feeds[0].formats, Format::ALL);
+        let message = err(&format!("{MINIMAL}formats = [\"rdf\"]\n"));
+        assert!(
+            message.contains(":5:12: feed \"world\": unknown format \"rdf\""),
+            "{message}"
+        );
+        let message = err(&format!("{MINIMAL}pages = 0\n"));
+        assert!(
+            message.contains(":5:9: feed \"world\": `pages` must be between"),
+            "{message}"
+        );
+        let message = err(&format!("{MINIMAL}exclude = ['(']\n"));
+        assert!(
+            message.contains(":5:12: feed \"world\": exclude is not a valid regex"),
             "{message}"
         );
     }

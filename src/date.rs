@@ -1,10 +1,484 @@
 //! Lenient timestamp parsing for the many ways pages write dates.
+//!
+//! Extraction meets dates in structured data (`2026-01-27T12:28+0000`, RFC 3339, RFC 2822),
+//! in ISO basic form, as Unix epochs and in visible text ("27 January 2026, 12:28 GMT",
+//! "27.01.2026"). This module turns all of them into one zoned instant and says how precise the
+//! page was, so the caller can prefer a candidate that carries a time and a zone. It is pure:
+//! there is no clock, so a text without a year is not a date.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{
+    DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+};
 use chrono_tz::Tz;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Years outside this range are treated as nonsense (placeholders like `0001-01-01`, typos).
+const MIN_YEAR: i32 = 1990;
+const MAX_YEAR: i32 = 2100;
+/// Longer inputs are not timestamps; capping keeps the regexes cheap on hostile pages.
+const MAX_INPUT_CHARS: usize = 200;
+
+/// A parsed timestamp and how much of it the text actually stated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParsedDate {
+    pub at: DateTime<FixedOffset>,
+    /// The text gave a time of day (else `at` is midnight).
+    pub has_time: bool,
+    /// The text gave an offset or zone name (else it was read in the caller's zone or UTC).
+    pub has_zone: bool,
+}
 
 /// Parses a timestamp as real pages write it. A value without a zone is read in `tz`
 /// (UTC when `None`). Returns `None` for anything that is not a date.
-pub fn parse_date(_text: &str, _tz: Option<Tz>) -> Option<DateTime<FixedOffset>> {
-    None
+pub fn parse_date(text: &str, tz: Option<Tz>) -> Option<DateTime<FixedOffset>> {
+    parse_date_detailed(text, tz).map(|p| p.at)
+}
+
+/// Like [`parse_date`], but also reports whether the text stated a time and a zone.
+pub fn parse_date_detailed(text: &str, tz: Option<Tz>) -> Option<ParsedDate> {
+    let text: String = text.chars().take(MAX_INPUT_CHARS).collect();
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    parse_iso(text, tz)
+        .or_else(|| parse_epoch(text))
+        .or_else(|| parse_rfc2822(text))
+        .or_else(|| parse_textual(text, tz))
+}
+
+/// The parts of a timestamp before they are resolved to an instant.
+struct Parts {
+    date: NaiveDate,
+    time: Option<NaiveTime>,
+    offset: Option<FixedOffset>,
+}
+
+fn finish(parts: Parts, tz: Option<Tz>) -> Option<ParsedDate> {
+    let year = chrono::Datelike::year(&parts.date);
+    if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+        return None;
+    }
+    let naive = NaiveDateTime::new(parts.date, parts.time.unwrap_or(NaiveTime::MIN));
+    let at = match parts.offset {
+        Some(off) => off.from_local_datetime(&naive).single()?,
+        None => localize(naive, tz)?,
+    };
+    Some(ParsedDate {
+        at,
+        has_time: parts.time.is_some(),
+        has_zone: parts.offset.is_some(),
+    })
+}
+
+/// Reads a wall-clock time in `tz`. An ambiguous time (DST fall-back) takes the earlier
+/// instant; a time in the spring-forward gap is moved one hour on, as clocks do.
+fn localize(naive: NaiveDateTime, tz: Option<Tz>) -> Option<DateTime<FixedOffset>> {
+    let Some(tz) = tz else {
+        return Some(Utc.from_utc_datetime(&naive).fixed_offset());
+    };
+    match tz.from_local_datetime(&naive) {
+        LocalResult::Single(d) => Some(d.fixed_offset()),
+        LocalResult::Ambiguous(a, _) => Some(a.fixed_offset()),
+        LocalResult::None => tz
+            .from_local_datetime(&(naive + chrono::Duration::hours(1)))
+            .earliest()
+            .map(|d| d.fixed_offset()),
+    }
+}
+
+static ISO_EXTENDED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^
+        (\d{4})[-/.](\d{1,2})[-/.](\d{1,2})
+        (?: (?:T|\s+|T\s+) (\d{1,2}):(\d{2}) (?: :(\d{2}) (?:[.,]\d+)? )? )?
+        \s* ( Z | [+-]\d{2}(?::?\d{2})? | [A-Z]{1,5}(?:[+-]\d{1,2}(?::?\d{2})?)? )?
+        $",
+    )
+    .expect("valid regex")
+});
+
+static ISO_BASIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^
+        (\d{4})(\d{2})(\d{2})
+        (?: T (\d{2})(\d{2}) (?: (\d{2}) (?:[.,]\d+)? )? )?
+        \s* ( Z | [+-]\d{2}(?::?\d{2})? )?
+        $",
+    )
+    .expect("valid regex")
+});
+
+/// ISO 8601 in extended and basic form, with the liberties pages take: a space for `T`, no
+/// seconds, fractional seconds, `+0000` or `+00` offsets, `Z`, or a zone name.
+fn parse_iso(text: &str, tz: Option<Tz>) -> Option<ParsedDate> {
+    let caps = ISO_EXTENDED
+        .captures(text)
+        .or_else(|| ISO_BASIC.captures(text))?;
+    let num = |i: usize| caps.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+    let date = NaiveDate::from_ymd_opt(num(1)? as i32, num(2)?, num(3)?)?;
+    let time = match num(4) {
+        Some(h) => Some(NaiveTime::from_hms_opt(h, num(5)?, num(6).unwrap_or(0))?),
+        None => None,
+    };
+    let offset = match caps.get(7) {
+        Some(z) => Some(zone_offset(z.as_str())?),
+        None => None,
+    };
+    finish(Parts { date, time, offset }, tz)
+}
+
+/// Unix time in seconds or milliseconds, as some analytics metas carry it.
+fn parse_epoch(text: &str) -> Option<ParsedDate> {
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = text.parse().ok()?;
+    let secs = match text.len() {
+        10 => n,
+        13 => n / 1000,
+        _ => return None,
+    };
+    let at = DateTime::from_timestamp(secs, 0)?.fixed_offset();
+    let year = chrono::Datelike::year(&at);
+    (MIN_YEAR..=MAX_YEAR).contains(&year).then_some(ParsedDate {
+        at,
+        has_time: true,
+        has_zone: true,
+    })
+}
+
+fn parse_rfc2822(text: &str) -> Option<ParsedDate> {
+    let at = DateTime::parse_from_rfc2822(text).ok()?;
+    let year = chrono::Datelike::year(&at);
+    (MIN_YEAR..=MAX_YEAR).contains(&year).then_some(ParsedDate {
+        at,
+        has_time: true,
+        has_zone: true,
+    })
+}
+
+/// Resolves `Z`, `+0100`, `+01:00`, `+01`, `UTC`, `GMT+2` or a common zone abbreviation.
+fn zone_offset(zone: &str) -> Option<FixedOffset> {
+    let zone = zone.trim();
+    let upper = zone.to_ascii_uppercase();
+    if let Some(pos) = upper.find(['+', '-']) {
+        let (name, num) = upper.split_at(pos);
+        let base = if name.is_empty() {
+            0
+        } else {
+            named_zone(name)?
+        };
+        let sign = if num.starts_with('-') { -1 } else { 1 };
+        let digits: String = num[1..].chars().filter(|c| c.is_ascii_digit()).collect();
+        let (h, m) = match digits.len() {
+            1 | 2 => (digits.parse::<i32>().ok()?, 0),
+            3 => (digits[..1].parse().ok()?, digits[1..].parse().ok()?),
+            4 => (digits[..2].parse().ok()?, digits[2..].parse().ok()?),
+            _ => return None,
+        };
+        if h > 14 || m > 59 {
+            return None;
+        }
+        return FixedOffset::east_opt(base + sign * (h * 3600 + m * 60));
+    }
+    FixedOffset::east_opt(named_zone(&upper)?)
+}
+
+/// Seconds east of UTC for the zone abbreviations news pages print. Ambiguous ones (`IST`,
+/// `CST` in China) are read the way English-language news sites most often mean them.
+fn named_zone(name: &str) -> Option<i32> {
+    let hours = match name {
+        "Z" | "UT" | "UTC" | "GMT" | "WET" => 0.0,
+        "BST" | "CET" | "WEST" | "MEZ" => 1.0,
+        "CEST" | "EET" | "MESZ" | "SAST" => 2.0,
+        "EEST" | "MSK" | "AST" => 3.0,
+        "IST" => 5.5,
+        "PKT" => 5.0,
+        "ICT" | "WIB" => 7.0,
+        "HKT" | "SGT" | "AWST" | "PHT" => 8.0,
+        "JST" | "KST" => 9.0,
+        "ACST" => 9.5,
+        "AEST" => 10.0,
+        "AEDT" => 11.0,
+        "NZST" => 12.0,
+        "NZDT" => 13.0,
+        "EDT" => -4.0,
+        "EST" | "CDT" => -5.0,
+        "CST" | "MDT" => -6.0,
+        "MST" | "PDT" => -7.0,
+        "PST" => -8.0,
+        "AKST" => -9.0,
+        "HST" => -10.0,
+        _ => return None,
+    };
+    Some((hours * 3600.0) as i32)
+}
+
+/// Month names in the languages of most sites in our feeds; English also by 3+ letter prefix
+/// ("Jan.", "Sept").
+fn month_number(word: &str) -> Option<u32> {
+    const ENGLISH: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    if word.chars().count() >= 3 {
+        if let Some(i) = ENGLISH.iter().position(|m| m.starts_with(word)) {
+            return Some(i as u32 + 1);
+        }
+    }
+    let n = match word {
+        // German, Dutch, French, Spanish, Portuguese, Italian.
+        "januar" | "jänner" | "januari" | "janvier" | "enero" | "janeiro" | "gennaio" => 1,
+        "februar" | "februari" | "février" | "fevrier" | "febrero" | "fevereiro" | "febbraio" => 2,
+        "märz" | "maerz" | "maart" | "mars" | "marzo" | "março" => 3,
+        "avril" | "abril" | "aprile" => 4,
+        "mai" | "mei" | "mayo" | "maio" | "maggio" => 5,
+        "juni" | "juin" | "junio" | "junho" | "giugno" => 6,
+        "juli" | "juillet" | "julio" | "julho" | "luglio" => 7,
+        "augustus" | "août" | "aout" | "agosto" => 8,
+        "septembre" | "septiembre" | "setembro" | "settembre" => 9,
+        "oktober" | "octobre" | "octubre" | "outubro" | "ottobre" => 10,
+        "novembre" | "noviembre" | "novembro" => 11,
+        "dezember" | "décembre" | "decembre" | "diciembre" | "dezembro" | "dicembre" => 12,
+        _ => return None,
+    };
+    Some(n)
+}
+
+static TIME_OF_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2})[:h](\d{2})(?::(\d{2}))?\s*([ap])?\.?\s*(?:m\b\.?)?")
+        .expect("valid regex")
+});
+static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        \b(\d{4})(?:[./-]|\s*[年년]\s*)(\d{1,2})(?:[./-]|\s*[月월]\s*)(\d{1,2})(?:\b|\s*[日일])
+        | \b(\d{1,2})([./-])(\d{1,2})[./-](\d{4})\b",
+    )
+    .expect("valid regex")
+});
+static ZONE_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\b(?:UTC|GMT)\s*[+-]\d{1,2}(?::?\d{2})?\b|[+-]\d{2}:?\d{2}\b|\b[A-Z]{2,5}\b)")
+        .expect("valid regex")
+});
+
+/// Visible forms: "27 January 2026", "January 27, 2026 12:28 PM EST", "27. Januar 2026",
+/// "12:28 GMT 27.01.2026", "2026/01/27". Numeric dates with the day and month ambiguous are
+/// read day first, as most of the world writes them, unless that is impossible.
+fn parse_textual(text: &str, tz: Option<Tz>) -> Option<ParsedDate> {
+    let time_caps = TIME_OF_DAY.captures(text);
+    // Blank the time out so its digits are not mistaken for a day.
+    let (rest, time) = match &time_caps {
+        Some(c) => {
+            let m = c.get(0).expect("whole match");
+            let mut hour: u32 = c[1].parse().ok()?;
+            let minute: u32 = c[2].parse().ok()?;
+            let second: u32 = c.get(3).map_or(Some(0), |s| s.as_str().parse().ok())?;
+            match c.get(4).map(|a| a.as_str().to_ascii_lowercase()) {
+                Some(a) if a == "p" && hour < 12 => hour += 12,
+                Some(a) if a == "a" && hour == 12 => hour = 0,
+                _ => {}
+            }
+            let mut rest = text.to_string();
+            rest.replace_range(m.range(), " ");
+            (rest, NaiveTime::from_hms_opt(hour, minute, second))
+        }
+        None => (text.to_string(), None),
+    };
+    let date = numeric_date(&rest).or_else(|| named_month_date(&rest))?;
+    let offset = time.and_then(|_| {
+        ZONE_TOKEN
+            .find_iter(&rest)
+            .find_map(|m| zone_offset(m.as_str()))
+    });
+    finish(Parts { date, time, offset }, tz)
+}
+
+fn numeric_date(text: &str) -> Option<NaiveDate> {
+    let c = NUMERIC_DATE.captures(text)?;
+    if let Some(y) = c.get(1) {
+        return NaiveDate::from_ymd_opt(
+            y.as_str().parse().ok()?,
+            c[2].parse().ok()?,
+            c[3].parse().ok()?,
+        );
+    }
+    let a: u32 = c[4].parse().ok()?;
+    let b: u32 = c[6].parse().ok()?;
+    let y: i32 = c[7].parse().ok()?;
+    NaiveDate::from_ymd_opt(y, b, a).or_else(|| NaiveDate::from_ymd_opt(y, a, b))
+}
+
+fn named_month_date(text: &str) -> Option<NaiveDate> {
+    let lower = text.to_lowercase();
+    // Words and numbers in order; the day is the 1-2 digit number next to the month name.
+    let tokens: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mi = tokens.iter().position(|t| month_number(t).is_some())?;
+    let month = month_number(tokens[mi])?;
+    let is_day = |t: &&str| t.len() <= 2 && t.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d));
+    let day_of = |t: &str| {
+        t.strip_suffix("st")
+            .or_else(|| t.strip_suffix("nd"))
+            .or_else(|| t.strip_suffix("rd"))
+            .or_else(|| t.strip_suffix("th"))
+            .unwrap_or(t)
+            .to_string()
+    };
+    let neighbour = |i: usize| tokens.get(i).map(|t| day_of(t));
+    let day = [mi.checked_sub(1).and_then(neighbour), neighbour(mi + 1)]
+        .into_iter()
+        .flatten()
+        .find(|t| is_day(&t.as_str()))?
+        .parse()
+        .ok()?;
+    let year = tokens
+        .iter()
+        .find(|t| t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))?
+        .parse()
+        .ok()?;
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso(text: &str) -> String {
+        parse_date(text, None)
+            .map(|d| d.to_rfc3339())
+            .unwrap_or_else(|| "none".into())
+    }
+
+    #[test]
+    fn rfc3339_keeps_its_offset() {
+        assert_eq!(
+            iso("2026-01-27T12:28:05+03:00"),
+            "2026-01-27T12:28:05+03:00"
+        );
+        assert_eq!(iso("2026-01-27T12:28:05Z"), "2026-01-27T12:28:05+00:00");
+    }
+
+    #[test]
+    fn minutes_only_with_colonless_offset_as_the_seed_writes_it() {
+        assert_eq!(iso("2026-01-27T12:28+0000"), "2026-01-27T12:28:00+00:00");
+        assert_eq!(iso("2026-01-27T12:28+0530"), "2026-01-27T12:28:00+05:30");
+    }
+
+    #[test]
+    fn hour_only_offset() {
+        assert_eq!(iso("2026-01-27T12:28:00+02"), "2026-01-27T12:28:00+02:00");
+    }
+
+    #[test]
+    fn iso_basic_form() {
+        assert_eq!(iso("20260127T1228+0000"), "2026-01-27T12:28:00+00:00");
+        assert_eq!(iso("20260127T122805Z"), "2026-01-27T12:28:05+00:00");
+        assert_eq!(iso("20260127"), "2026-01-27T00:00:00+00:00");
+    }
+
+    #[test]
+    fn space_for_t_fractional_seconds_and_zone_name() {
+        assert_eq!(
+            iso("2026-01-27 12:28:05.123456"),
+            "2026-01-27T12:28:05+00:00"
+        );
+        assert_eq!(iso("2026-01-27 12:28:05 UTC"), "2026-01-27T12:28:05+00:00");
+        assert_eq!(iso("2026-01-27 12:28 EST"), "2026-01-27T12:28:00-05:00");
+    }
+
+    #[test]
+    fn date_only_is_midnight_without_time() {
+        let p = parse_date_detailed("2026-01-27", None).unwrap();
+        assert_eq!(p.at.to_rfc3339(), "2026-01-27T00:00:00+00:00");
+        assert!(!p.has_time && !p.has_zone);
+    }
+
+    #[test]
+    fn rfc2822() {
+        assert_eq!(
+            iso("Tue, 27 Jan 2026 12:28:00 +0000"),
+            "2026-01-27T12:28:00+00:00"
+        );
+        assert_eq!(iso("27 Jan 2026 12:28:00 GMT"), "2026-01-27T12:28:00+00:00");
+    }
+
+    #[test]
+    fn zoneless_time_is_read_in_the_callers_zone_with_dst() {
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        let winter = parse_date("2026-01-27T12:28:00", Some(berlin)).unwrap();
+        assert_eq!(winter.to_rfc3339(), "2026-01-27T12:28:00+01:00");
+        let summer = parse_date("2026-07-27T12:28:00", Some(berlin)).unwrap();
+        assert_eq!(summer.to_rfc3339(), "2026-07-27T12:28:00+02:00");
+        // 02:30 does not exist on the spring-forward night; clocks read 03:30.
+        let gap = parse_date("2026-03-29T02:30:00", Some(berlin)).unwrap();
+        assert_eq!(gap.to_rfc3339(), "2026-03-29T03:30:00+02:00");
+        // An explicit offset wins over the caller's zone.
+        let explicit = parse_date("2026-07-27T12:28:00Z", Some(berlin)).unwrap();
+        assert_eq!(explicit.to_rfc3339(), "2026-07-27T12:28:00+00:00");
+    }
+
+    #[test]
+    fn textual_forms() {
+        assert_eq!(iso("27 January 2026"), "2026-01-27T00:00:00+00:00");
+        assert_eq!(
+            iso("January 27, 2026 12:28 PM EST"),
+            "2026-01-27T12:28:00-05:00"
+        );
+        assert_eq!(iso("Jan. 27th, 2026, 1:05 pm"), "2026-01-27T13:05:00+00:00");
+        assert_eq!(
+            iso("27. Januar 2026, 12:28 Uhr"),
+            "2026-01-27T12:28:00+00:00"
+        );
+        assert_eq!(iso("12:28 GMT 27.01.2026"), "2026-01-27T12:28:00+00:00");
+        assert_eq!(iso("Published: 27/01/2026"), "2026-01-27T00:00:00+00:00");
+        assert_eq!(iso("01/27/2026"), "2026-01-27T00:00:00+00:00");
+        assert_eq!(iso("2026年01月27日 12:28"), "2026-01-27T12:28:00+00:00");
+        assert_eq!(iso("2026년 1월 27일"), "2026-01-27T00:00:00+00:00");
+    }
+
+    #[test]
+    fn epoch_seconds_and_millis() {
+        assert_eq!(iso("1769516880"), "2026-01-27T12:28:00+00:00");
+        assert_eq!(iso("1769516880000"), "2026-01-27T12:28:00+00:00");
+    }
+
+    #[test]
+    fn nonsense_is_rejected() {
+        for text in [
+            "",
+            "   ",
+            "yesterday",
+            "0001-01-01T00:00:00Z",
+            "1970-01-01",
+            "9999-12-31",
+            "2026-13-40",
+            "2026-01-27T25:00",
+            "2026-01-27T12:28+9900",
+            "27 January",
+            "12345",
+        ] {
+            assert_eq!(parse_date(text, None), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn hostile_input_is_bounded() {
+        let long = "2026-".repeat(100_000);
+        assert_eq!(parse_date(&long, None), None);
+    }
 }

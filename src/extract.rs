@@ -1,7 +1,25 @@
 //! Article page -> metadata (pure: HTML text and its URL in, data out).
+//!
+//! A page states its metadata several times over, in JSON-LD, OpenGraph and `article:*`
+//! metas, Twitter cards, classic `<meta name>` tags, microdata, `<time>` elements and the
+//! visible text, and no one source is present or right everywhere. So the document is parsed
+//! once, every signal is gathered in one walk ([`Signals`]), and each field then takes the first
+//! usable candidate from an ordered list of sources, most structured first. Every choice is
+//! recorded as [`Provenance`] and every candidate that failed validation as [`Rejected`], so
+//! `sitefeed probe` can explain a result.
 
+mod jsonld;
+mod text;
+
+use crate::date::{parse_date_detailed, ParsedDate};
 use crate::model::Article;
 use chrono_tz::Tz;
+use jsonld::{Node, Rank};
+use regex::Regex;
+use scraper::{ElementRef, Html};
+use serde_json::Value;
+use std::sync::LazyLock;
+use text::{clean_text, normalize_lang, push_keywords, resolve_url, strip_site_suffix};
 use url::Url;
 
 /// Where one extracted value came from, for `sitefeed probe`.
@@ -11,21 +29,894 @@ pub struct Provenance {
     pub source: String,
 }
 
+/// A candidate value that was found but not used because it failed validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub field: &'static str,
+    pub source: String,
+    pub value: String,
+    pub reason: &'static str,
+}
+
+/// A usable value a source offered for a field, chosen or not (for `sitefeed probe`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub field: &'static str,
+    pub source: String,
+    pub value: String,
+}
+
 /// The result of extracting one page.
 #[derive(Debug, Clone, Default)]
 pub struct Extraction {
     pub article: Article,
     pub sources: Vec<Provenance>,
+    /// Every usable title, description, image and keyword candidate, in preference order.
+    pub candidates: Vec<Candidate>,
+    pub rejected: Vec<Rejected>,
 }
+
+/// How many elements of each kind are kept; later ones are page furniture.
+const MAX_H1: usize = 3;
+const MAX_TIMES: usize = 20;
+const MAX_DATELINES: usize = 30;
+const MAX_JSONLD_BLOCKS: usize = 30;
+const MAX_METAS: usize = 2000;
+/// A paragraph shorter than this is a label or a button, not the article's lead.
+const MIN_LEAD_CHARS: usize = 80;
+/// The visible-text date scan looks at this many nodes at most.
+const MAX_SCANNED_NODES: usize = 20_000;
+/// A text longer than this is a sentence, not a dateline.
+const MAX_DATELINE_CHARS: usize = 80;
+/// A text up to this long is little more than a date.
+const SHORT_DATELINE_CHARS: usize = 32;
+/// Elements whose text is not shown to readers.
+const NON_VISIBLE: [&str; 7] = [
+    "script", "style", "noscript", "template", "title", "textarea", "option",
+];
 
 /// Extracts the metadata of the article page `html` fetched from `page_url`. Times without a
 /// zone are read in `tz` (UTC when `None`).
-pub fn extract(_html: &str, page_url: &Url, _tz: Option<Tz>) -> Extraction {
-    Extraction {
-        article: Article {
-            url: page_url.to_string(),
-            ..Article::default()
-        },
-        sources: Vec::new(),
+pub fn extract(html: &str, page_url: &Url, tz: Option<Tz>) -> Extraction {
+    let doc = Html::parse_document(html);
+    let signals = Signals::gather(&doc, page_url);
+    let mut ex = Extractor {
+        s: &signals,
+        page_url,
+        tz,
+        out: Extraction::default(),
+    };
+    ex.run(page_url);
+    ex.out
+}
+
+/// One `<meta>`-like key/value pair: `attr` is the attribute that named it (`property`,
+/// `name`, `itemprop`, `http-equiv`), `key` is lower-cased.
+#[derive(Debug)]
+struct Meta {
+    attr: &'static str,
+    key: String,
+    value: String,
+}
+
+/// Everything the document says that extraction may use, gathered in one walk.
+struct Signals<'d> {
+    root: ElementRef<'d>,
+    base: Url,
+    metas: Vec<Meta>,
+    jsonld: Vec<Value>,
+    title_tag: Option<String>,
+    h1: Vec<String>,
+    html_lang: Option<String>,
+    canonical: Option<String>,
+    image_src: Option<String>,
+    /// `(datetime attribute, is marked as the publication time)`.
+    times: Vec<(String, bool)>,
+    /// Elements whose class or id suggests a dateline; their text is read only when needed.
+    datelines: Vec<ElementRef<'d>>,
+    /// Texts of links to tag or topic pages (`rel=tag`, `/tag/...`), the visible tag list.
+    tag_links: Vec<String>,
+    /// The first paragraph long enough to be prose, preferring one after the first `<h1>`.
+    lead_paragraph: Option<String>,
+}
+
+impl<'d> Signals<'d> {
+    fn gather(doc: &'d Html, page_url: &Url) -> Self {
+        let mut s = Signals {
+            root: doc.root_element(),
+            base: page_url.clone(),
+            metas: Vec::new(),
+            jsonld: Vec::new(),
+            title_tag: None,
+            h1: Vec::new(),
+            html_lang: None,
+            canonical: None,
+            image_src: None,
+            times: Vec::new(),
+            datelines: Vec::new(),
+            tag_links: Vec::new(),
+            lead_paragraph: None,
+        };
+        let mut seen_h1 = false;
+        let mut lead_before_h1 = None;
+        let mut base_href = None;
+        let mut jsonld_blocks = 0;
+        for el in doc.root_element().descendent_elements() {
+            let e = el.value();
+            match e.name() {
+                "html" if s.html_lang.is_none() => {
+                    s.html_lang = e
+                        .attr("lang")
+                        .or_else(|| e.attr("xml:lang"))
+                        .map(Into::into)
+                }
+                "base" if base_href.is_none() => base_href = e.attr("href").map(str::to_string),
+                "meta" if s.metas.len() < MAX_METAS => {
+                    let Some(content) = e.attr("content").or_else(|| e.attr("value")) else {
+                        continue;
+                    };
+                    for attr in ["property", "name", "itemprop", "http-equiv"] {
+                        if let Some(key) = e.attr(attr) {
+                            s.metas.push(Meta {
+                                attr,
+                                key: key.trim().to_ascii_lowercase(),
+                                value: content.to_string(),
+                            });
+                        }
+                    }
+                }
+                "link" => {
+                    let rel = e.attr("rel").unwrap_or("").to_ascii_lowercase();
+                    let href = e.attr("href");
+                    let has = |t: &str| rel.split_ascii_whitespace().any(|r| r == t);
+                    if has("canonical") && s.canonical.is_none() {
+                        s.canonical = href.map(Into::into);
+                    } else if has("image_src") && s.image_src.is_none() {
+                        s.image_src = href.map(Into::into);
+                    }
+                }
+                "script" => {
+                    let ty = e.attr("type").unwrap_or("").to_ascii_lowercase();
+                    if ty.contains("ld+json") && jsonld_blocks < MAX_JSONLD_BLOCKS {
+                        jsonld_blocks += 1;
+                        let body: String = el.text().collect();
+                        s.jsonld.extend(jsonld::parse_block(&body));
+                    }
+                }
+                "title" if s.title_tag.is_none() => {
+                    s.title_tag = Some(el.text().take(50).collect());
+                }
+                "h1" => {
+                    seen_h1 = true;
+                    if s.h1.len() < MAX_H1 {
+                        s.h1.push(el.text().take(200).collect());
+                    }
+                }
+                "p" if s.lead_paragraph.is_none() => {
+                    let text: String = el.text().take(200).collect();
+                    if text.trim().chars().count() >= MIN_LEAD_CHARS {
+                        if seen_h1 {
+                            s.lead_paragraph = Some(text);
+                        } else if lead_before_h1.is_none() {
+                            lead_before_h1 = Some(text);
+                        }
+                    }
+                }
+                "time" if s.times.len() < MAX_TIMES => {
+                    if let Some(dt) = e.attr("datetime") {
+                        let marked = e.attr("pubdate").is_some()
+                            || e.attr("itemprop")
+                                .is_some_and(|p| p.contains("datePublished"));
+                        s.times.push((dt.to_string(), marked));
+                    } else if s.datelines.len() < MAX_DATELINES {
+                        s.datelines.push(el);
+                    }
+                }
+                _ => {
+                    // Microdata on non-meta elements (`<span itemprop=datePublished content=..>`).
+                    if let (Some(prop), Some(v)) = (
+                        e.attr("itemprop"),
+                        e.attr("content").or_else(|| e.attr("datetime")),
+                    ) {
+                        if s.metas.len() < MAX_METAS {
+                            s.metas.push(Meta {
+                                attr: "itemprop",
+                                key: prop.trim().to_ascii_lowercase(),
+                                value: v.to_string(),
+                            });
+                        }
+                    }
+                    if s.datelines.len() < MAX_DATELINES && looks_like_dateline(e) {
+                        s.datelines.push(el);
+                    }
+                    if e.name() == "a" && s.tag_links.len() < text::MAX_KEYWORDS && is_tag_link(e) {
+                        s.tag_links.push(el.text().take(10).collect());
+                    }
+                }
+            }
+        }
+        if s.lead_paragraph.is_none() {
+            s.lead_paragraph = lead_before_h1;
+        }
+        if let Some(base) = base_href.and_then(|h| resolve_url(&h, page_url)) {
+            if let Ok(base) = Url::parse(&base) {
+                s.base = base;
+            }
+        }
+        s
+    }
+
+    /// Metas with any of `keys`, in the order of `keys`, then document order.
+    fn metas<'s>(&'s self, keys: &'s [&'s str]) -> impl Iterator<Item = &'s Meta> + 's {
+        keys.iter()
+            .flat_map(move |k| self.metas.iter().filter(move |m| m.key == *k))
     }
 }
+
+fn looks_like_dateline(e: &scraper::node::Element) -> bool {
+    let hint = |v: Option<&str>| {
+        v.is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("date") || v.contains("publish") || v.contains("posted")
+        })
+    };
+    hint(e.attr("class")) || hint(e.attr("id"))
+}
+
+/// Path segments that name a site's tag or topic pages.
+const TAG_PATH_SEGMENTS: [&str; 9] = [
+    "tag",
+    "tags",
+    "topic",
+    "topics",
+    "schlagworte",
+    "stichwort",
+    "thema",
+    "themen",
+    "keyword",
+];
+
+/// A link to a tag page: `rel="tag"`, or an href whose path has a tag segment followed by
+/// the tag's own segment (`/tag/floods/`).
+fn is_tag_link(e: &scraper::node::Element) -> bool {
+    if e.attr("rel").is_some_and(|r| {
+        r.split_ascii_whitespace()
+            .any(|t| t.eq_ignore_ascii_case("tag"))
+    }) {
+        return true;
+    }
+    let Some(href) = e.attr("href") else {
+        return false;
+    };
+    let path = href.split(['?', '#']).next().unwrap_or("");
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    segments
+        .iter()
+        .position(|s| TAG_PATH_SEGMENTS.contains(&s.to_ascii_lowercase().as_str()))
+        .is_some_and(|i| i + 1 < segments.len())
+}
+
+fn meta_source(m: &Meta) -> String {
+    format!("meta {}={}", m.attr, m.key)
+}
+
+const TITLE_METAS: [&str; 6] = [
+    "og:title",
+    "twitter:title",
+    "parsely-title",
+    "sailthru.title",
+    "dc.title",
+    "headline",
+];
+const DESCRIPTION_METAS: [&str; 6] = [
+    "og:description",
+    "description",
+    "twitter:description",
+    "dc.description",
+    "sailthru.description",
+    "dcterms.description",
+];
+const IMAGE_METAS: [&str; 9] = [
+    "og:image",
+    "og:image:url",
+    "og:image:secure_url",
+    "twitter:image",
+    "twitter:image:src",
+    "image",
+    "thumbnailurl",
+    "parsely-image-url",
+    "sailthru.image.full",
+];
+const PUBLISHED_METAS: [&str; 22] = [
+    "article:published_time",
+    "og:article:published_time",
+    "article:published",
+    "datepublished",
+    "og:published_time",
+    "published_time",
+    "article.published",
+    "parsely-pub-date",
+    "sailthru.date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "publication_date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dc.date.created",
+    "datecreated",
+    "date",
+    "cxenseparse:recs:publishtime",
+];
+const MODIFIED_METAS: [&str; 8] = [
+    "article:modified_time",
+    "og:updated_time",
+    "article:updated_time",
+    "datemodified",
+    "dc.date.modified",
+    "dcterms.modified",
+    "last-modified",
+    "modified",
+];
+const KEYWORD_METAS: [&[&str]; 5] = [
+    &["keywords"],
+    &["news_keywords"],
+    &["article:tag"],
+    &["parsely-tags", "sailthru.tags"],
+    &["dc.subject"],
+];
+const AUTHOR_METAS: [&str; 6] = [
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "byl",
+];
+const SECTION_METAS: [&str; 3] = ["article:section", "parsely-section", "section"];
+const LANGUAGE_METAS: [&str; 5] = [
+    "og:locale",
+    "content-language",
+    "language",
+    "dc.language",
+    "inlanguage",
+];
+const SITE_NAME_METAS: [&str; 3] = ["og:site_name", "application-name", "publisher"];
+
+/// Field selection over gathered [`Signals`].
+struct Extractor<'s, 'd> {
+    s: &'s Signals<'d>,
+    page_url: &'s Url,
+    tz: Option<Tz>,
+    out: Extraction,
+}
+
+impl Extractor<'_, '_> {
+    fn run(&mut self, page_url: &Url) {
+        let mut nodes = Vec::new();
+        jsonld::collect_nodes(&self.s.jsonld, &mut nodes);
+        let url = self.canonical_url(page_url);
+        let primary = primary_node(&nodes, &url, page_url);
+        let pages: Vec<&Node> = nodes.iter().filter(|n| n.rank == Rank::Page).collect();
+        // Article fields come from the primary article node; page-like nodes only fill gaps.
+        let ld: Vec<&Node> = primary.into_iter().chain(pages).collect();
+
+        self.out.article.url = url;
+        self.out.article.title = self.title(&ld);
+        self.out.article.published = self.published(&ld).map(|p| p.at);
+        self.out.article.updated = self.updated(&ld).map(|p| p.at);
+        self.out.article.image = self.image(&ld);
+        self.out.article.keywords = self.keywords(&ld);
+        self.out.article.description = self.description(&ld);
+        self.out.article.author = self.author(&ld);
+        self.out.article.language = self.language(&ld);
+        self.out.article.section = self.section(&ld);
+    }
+
+    fn note(&mut self, field: &'static str, source: impl Into<String>) {
+        self.out.sources.push(Provenance {
+            field,
+            source: source.into(),
+        });
+    }
+
+    fn candidate(&mut self, field: &'static str, source: &str, value: &str) {
+        self.out.candidates.push(Candidate {
+            field,
+            source: source.to_string(),
+            value: value.to_string(),
+        });
+    }
+
+    fn reject(&mut self, field: &'static str, source: String, value: &str, reason: &'static str) {
+        self.out.rejected.push(Rejected {
+            field,
+            source,
+            value: value.chars().take(200).collect(),
+            reason,
+        });
+    }
+
+    /// `(source, raw value)` of a JSON-LD property over the given nodes, in node order.
+    fn ld_values<'v>(
+        ld: &[&'v Node<'v>],
+        key: &str,
+        read: impl Fn(&Value) -> Option<String>,
+    ) -> Vec<(String, String)> {
+        ld.iter()
+            .filter_map(|n| {
+                let v = read(n.map.get(key)?)?;
+                Some((format!("json-ld {}.{}", n.type_name, key), v))
+            })
+            .collect()
+    }
+
+    /// The first candidate that cleans to a non-empty text.
+    fn first_text(
+        &mut self,
+        field: &'static str,
+        cands: Vec<(String, String)>,
+        max_chars: usize,
+    ) -> Option<String> {
+        let mut chosen = None;
+        for (source, raw) in cands {
+            match clean_text(&raw, max_chars) {
+                Some(v) => {
+                    self.candidate(field, &source, &v);
+                    if chosen.is_none() {
+                        self.note(field, source);
+                        chosen = Some(v);
+                    }
+                }
+                None => self.reject(field, source, &raw, "empty"),
+            }
+        }
+        chosen
+    }
+
+    fn meta_cands(&self, keys: &[&str]) -> Vec<(String, String)> {
+        self.s
+            .metas(keys)
+            .map(|m| (meta_source(m), m.value.clone()))
+            .collect()
+    }
+
+    fn canonical_url(&mut self, page_url: &Url) -> String {
+        let cands = [
+            ("<link rel=canonical>".to_string(), self.s.canonical.clone()),
+            (
+                "meta property=og:url".to_string(),
+                self.s.metas(&["og:url"]).next().map(|m| m.value.clone()),
+            ),
+        ];
+        for (source, raw) in cands {
+            let Some(raw) = raw else { continue };
+            match resolve_url(&raw, &self.s.base) {
+                Some(u) => {
+                    self.note("url", source);
+                    return u;
+                }
+                None => self.reject("url", source, &raw, "not an http(s) URL"),
+            }
+        }
+        self.note("url", "page url");
+        page_url.to_string()
+    }
+
+    fn site_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .s
+            .metas(&SITE_NAME_METAS)
+            .filter_map(|m| clean_text(&m.value, text::MAX_SHORT_CHARS))
+            .collect();
+        let mut ld_names = Vec::new();
+        jsonld::site_names(&self.s.jsonld, &mut ld_names);
+        names.extend(
+            ld_names
+                .iter()
+                .filter_map(|n| clean_text(n, text::MAX_SHORT_CHARS)),
+        );
+        if let Some(host) = self.page_url.host_str() {
+            names.extend(text::host_names(host));
+        }
+        names
+    }
+
+    fn title(&mut self, ld: &[&Node]) -> Option<String> {
+        let mut cands = Self::ld_values(ld, "headline", jsonld::text);
+        cands.extend(self.meta_cands(&TITLE_METAS));
+        cands.extend(
+            self.h1_candidates()
+                .into_iter()
+                .map(|h| ("<h1>".to_string(), h)),
+        );
+        cands.extend(Self::ld_values(ld, "name", jsonld::text));
+        if let Some(t) = &self.s.title_tag {
+            cands.push(("<title>".to_string(), t.clone()));
+        }
+        let sites = self.site_names();
+        let others: Vec<(String, String)> = cands
+            .iter()
+            .filter(|(src, _)| src == "<h1>" || src.ends_with("og:title"))
+            .filter_map(|(src, v)| Some((src.clone(), clean_text(v, text::MAX_TITLE_CHARS)?)))
+            .collect();
+        let mut chosen = None;
+        for (source, raw) in cands {
+            let Some(clean) = clean_text(&raw, text::MAX_TITLE_CHARS) else {
+                self.reject("title", source, &raw, "empty");
+                continue;
+            };
+            let other_titles: Vec<&str> = others
+                .iter()
+                .filter(|(s, _)| *s != source)
+                .map(|(_, v)| v.as_str())
+                .collect();
+            let stripped = strip_site_suffix(&clean, &sites, &other_titles);
+            self.candidate("title", &source, &stripped);
+            if chosen.is_none() {
+                self.note("title", source);
+                chosen = Some(stripped);
+            }
+        }
+        chosen
+    }
+
+    /// The `<h1>`s worth trying as a title: not the site's name (a logo heading), and those
+    /// that the `<title>` or og:title repeat first, since pages with several `<h1>`s put
+    /// navigation and widgets in the others.
+    fn h1_candidates(&self) -> Vec<String> {
+        let sites: Vec<String> = self.site_names().iter().map(|n| n.to_lowercase()).collect();
+        let titles: Vec<String> = self
+            .s
+            .title_tag
+            .iter()
+            .chain(self.s.metas(&["og:title"]).map(|m| &m.value))
+            .filter_map(|t| clean_text(t, text::MAX_TITLE_CHARS))
+            .map(|t| t.to_lowercase())
+            .collect();
+        let mut h1s: Vec<(bool, String)> = self
+            .s
+            .h1
+            .iter()
+            .filter_map(|h| clean_text(h, text::MAX_TITLE_CHARS))
+            .filter(|h| !sites.contains(&h.to_lowercase()))
+            .map(|h| {
+                let lower = h.to_lowercase();
+                (!titles.iter().any(|t| t.contains(&lower)), h)
+            })
+            .collect();
+        h1s.sort_by_key(|(unconfirmed, _)| *unconfirmed);
+        h1s.into_iter().map(|(_, h)| h).collect()
+    }
+
+    fn description(&mut self, ld: &[&Node]) -> Option<String> {
+        let mut cands = self.meta_cands(&DESCRIPTION_METAS[..2]);
+        cands.extend(Self::ld_values(ld, "description", jsonld::text));
+        cands.extend(self.meta_cands(&DESCRIPTION_METAS[2..]));
+        // A "description" that is only the site's name describes nothing.
+        let sites: Vec<String> = self.site_names().iter().map(|n| n.to_lowercase()).collect();
+        let (named, cands): (Vec<_>, Vec<_>) = cands.into_iter().partition(|(_, v)| {
+            clean_text(v, text::MAX_SHORT_CHARS).is_some_and(|v| sites.contains(&v.to_lowercase()))
+        });
+        for (source, raw) in named {
+            self.reject("description", source, &raw, "the site's name");
+        }
+        let mut cands = cands;
+        if let Some(p) = &self.s.lead_paragraph {
+            cands.push(("first paragraph".to_string(), p.clone()));
+        }
+        self.first_text("description", cands, text::MAX_DESCRIPTION_CHARS)
+    }
+
+    fn author(&mut self, ld: &[&Node]) -> Option<String> {
+        let mut cands = Self::ld_values(ld, "author", |v| {
+            let mut names = Vec::new();
+            jsonld::names(v, &mut names);
+            let names: Vec<String> = names
+                .iter()
+                .filter_map(|n| clean_text(n, text::MAX_SHORT_CHARS))
+                .collect();
+            (!names.is_empty()).then(|| names.join(", "))
+        });
+        cands.extend(self.meta_cands(&AUTHOR_METAS));
+        for (source, raw) in cands {
+            match clean_text(&raw, text::MAX_SHORT_CHARS) {
+                // `article:author` is often a profile URL, which is not a name.
+                Some(v) if v.starts_with("http://") || v.starts_with("https://") => {
+                    self.reject("author", source, &raw, "a URL, not a name")
+                }
+                Some(v) => {
+                    self.note("author", source);
+                    return Some(v);
+                }
+                None => self.reject("author", source, &raw, "empty"),
+            }
+        }
+        None
+    }
+
+    fn section(&mut self, ld: &[&Node]) -> Option<String> {
+        let mut cands = Self::ld_values(ld, "articleSection", jsonld::text);
+        cands.extend(self.meta_cands(&SECTION_METAS));
+        self.first_text("section", cands, text::MAX_SHORT_CHARS)
+    }
+
+    fn language(&mut self, ld: &[&Node]) -> Option<String> {
+        let mut cands = Vec::new();
+        if let Some(l) = &self.s.html_lang {
+            cands.push(("<html lang>".to_string(), l.clone()));
+        }
+        cands.extend(Self::ld_values(ld, "inLanguage", jsonld::text));
+        cands.extend(self.meta_cands(&LANGUAGE_METAS));
+        for (source, raw) in cands {
+            match normalize_lang(&raw) {
+                Some(l) => {
+                    self.note("language", source);
+                    return Some(l);
+                }
+                None => self.reject("language", source, &raw, "not a language tag"),
+            }
+        }
+        None
+    }
+
+    fn image(&mut self, ld: &[&Node]) -> Option<String> {
+        let mut cands = self.meta_cands(&IMAGE_METAS[..3]);
+        cands.extend(Self::ld_values(ld, "image", jsonld::image));
+        cands.extend(self.meta_cands(&IMAGE_METAS[3..]));
+        cands.extend(Self::ld_values(ld, "thumbnailUrl", jsonld::text));
+        if let Some(href) = &self.s.image_src {
+            cands.push(("<link rel=image_src>".to_string(), href.clone()));
+        }
+        let mut chosen = None;
+        for (source, raw) in cands {
+            match resolve_url(&raw, &self.s.base) {
+                Some(u) => {
+                    self.candidate("image", &source, &u);
+                    if chosen.is_none() {
+                        self.note("image", source);
+                        chosen = Some(u);
+                    }
+                }
+                None => self.reject("image", source, &raw, "not an http(s) URL"),
+            }
+        }
+        chosen
+    }
+
+    fn keywords(&mut self, ld: &[&Node]) -> Vec<String> {
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for (source, raw) in Self::ld_values(ld, "keywords", |v| {
+            let mut texts = Vec::new();
+            jsonld::keyword_texts(v, &mut texts);
+            Some(texts.join(","))
+        }) {
+            groups.push((source, vec![raw]));
+        }
+        for keys in KEYWORD_METAS {
+            let found: Vec<&Meta> = self.s.metas(keys).collect();
+            if let Some(first) = found.first() {
+                let source = meta_source(first);
+                groups.push((source, found.iter().map(|m| m.value.clone()).collect()));
+            }
+        }
+        if !self.s.tag_links.is_empty() {
+            // Each link is one tag, commas and all.
+            let tags = self.s.tag_links.iter().map(|t| t.replace([',', ';'], " "));
+            groups.push(("<a rel=tag> links".to_string(), tags.collect()));
+        }
+        let mut chosen = Vec::new();
+        for (source, raws) in groups {
+            let mut out = Vec::new();
+            for raw in &raws {
+                push_keywords(raw, &mut out);
+            }
+            if out.is_empty() {
+                self.reject("keywords", source, &raws.join(","), "empty");
+                continue;
+            }
+            self.candidate("keywords", &source, &out.join(", "));
+            if chosen.is_empty() {
+                self.note("keywords", source);
+                chosen = out;
+            }
+        }
+        chosen
+    }
+
+    /// Parses dated candidates in order, recording failures.
+    fn dated(
+        &mut self,
+        field: &'static str,
+        cands: Vec<(String, String)>,
+    ) -> Vec<(String, ParsedDate)> {
+        let mut out = Vec::new();
+        for (source, raw) in cands {
+            match parse_date_detailed(&raw, self.tz) {
+                Some(p) => out.push((source, p)),
+                None => self.reject(field, source, &raw, "not a date"),
+            }
+        }
+        out
+    }
+
+    /// Takes the first candidate; when it lacks a time or a zone, a later candidate on the
+    /// same calendar date that has them refines it.
+    fn choose_date(
+        &mut self,
+        field: &'static str,
+        dated: Vec<(String, ParsedDate)>,
+    ) -> Option<ParsedDate> {
+        let (mut source, mut best) = dated.first().cloned()?;
+        for (src, p) in dated.iter().skip(1) {
+            let precision = |p: &ParsedDate| u8::from(p.has_time) * 2 + u8::from(p.has_zone);
+            if p.at.date_naive() == best.at.date_naive() && precision(p) > precision(&best) {
+                source = format!("{src} (refining {source})");
+                best = *p;
+            }
+        }
+        // A UTC stamp says less than the same instant in the newsroom's offset, whose wall
+        // clock and calendar date are the ones readers saw.
+        if best.has_zone && best.at.offset().local_minus_utc() == 0 {
+            if let Some((src, p)) = dated.iter().find(|(_, p)| {
+                p.has_time
+                    && p.has_zone
+                    && p.at.offset().local_minus_utc() != 0
+                    && (p.at - best.at).num_seconds().abs() < 60
+            }) {
+                source = format!("{src} (same instant as {source})");
+                best = *p;
+            }
+        }
+        self.note(field, source);
+        Some(best)
+    }
+
+    fn published(&mut self, ld: &[&Node]) -> Option<ParsedDate> {
+        let mut cands = Self::ld_values(&ld[..ld.len().min(1)], "datePublished", jsonld::text);
+        cands.extend(self.meta_cands(&PUBLISHED_METAS));
+        let mut times: Vec<&(String, bool)> = self.s.times.iter().filter(|t| t.1).collect();
+        times.extend(self.s.times.iter().filter(|t| !t.1));
+        cands.extend(
+            times
+                .into_iter()
+                .map(|(v, _)| ("<time datetime>".to_string(), v.clone())),
+        );
+        cands.extend(Self::ld_values(ld, "datePublished", jsonld::text));
+        cands.extend(Self::ld_values(ld, "dateCreated", jsonld::text));
+        if let Some(d) = url_date(&self.out.article.url).or_else(|| url_date(self.s.base.as_str()))
+        {
+            cands.push(("url path".to_string(), d));
+        }
+        let mut dated = self.dated("published", cands);
+        if dated.is_empty() || dated.iter().all(|(_, p)| !p.has_time) {
+            dated.extend(self.datelines());
+        }
+        if dated.is_empty() || dated.iter().all(|(_, p)| !p.has_time) {
+            dated.extend(self.visible_dates());
+        }
+        if dated.is_empty() {
+            let mut late = Self::ld_values(ld, "dateModified", jsonld::text);
+            late.extend(self.meta_cands(&MODIFIED_METAS));
+            dated = self.dated("published", late);
+        }
+        self.choose_date("published", dated)
+    }
+
+    /// Dates read from the visible text of dateline-like elements.
+    fn datelines(&mut self) -> Vec<(String, ParsedDate)> {
+        let mut out = Vec::new();
+        for el in &self.s.datelines {
+            let text: String = el.text().take(20).collect::<String>();
+            if text.chars().count() > 120 {
+                continue;
+            }
+            if let Some(p) = parse_date_detailed(&text, self.tz) {
+                out.push(("dateline".to_string(), p));
+            }
+        }
+        out
+    }
+
+    /// Short visible texts that read as a date. Datelines sit after the first `<h1>`, so
+    /// those come first, and texts that are little more than a date (a dateline) beat longer
+    /// ones (a caption or a sentence that mentions a date).
+    fn visible_dates(&self) -> Vec<(String, ParsedDate)> {
+        // [after h1 short, after h1 long, before h1 short, before h1 long]
+        let mut found: [Option<ParsedDate>; 4] = [None; 4];
+        let mut seen_h1 = false;
+        for node in self.s.root.descendants().take(MAX_SCANNED_NODES) {
+            match node.value() {
+                scraper::Node::Element(e) if e.name() == "h1" => seen_h1 = true,
+                scraper::Node::Text(t) => {
+                    let text = t.trim();
+                    let len = text.chars().count();
+                    if !(6..=MAX_DATELINE_CHARS).contains(&len)
+                        || !text.bytes().any(|b| b.is_ascii_digit())
+                    {
+                        continue;
+                    }
+                    let slot = usize::from(!seen_h1) * 2 + usize::from(len > SHORT_DATELINE_CHARS);
+                    if found[slot].is_some() {
+                        continue;
+                    }
+                    let parent = node.parent().and_then(ElementRef::wrap);
+                    if parent.is_some_and(|p| NON_VISIBLE.contains(&p.value().name())) {
+                        continue;
+                    }
+                    found[slot] = parse_date_detailed(text, self.tz);
+                    if found[0].is_some() {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        found
+            .into_iter()
+            .flatten()
+            .map(|p| ("visible text".to_string(), p))
+            .collect()
+    }
+
+    fn updated(&mut self, ld: &[&Node]) -> Option<ParsedDate> {
+        let mut cands = Self::ld_values(ld, "dateModified", jsonld::text);
+        cands.extend(self.meta_cands(&MODIFIED_METAS));
+        let dated = self.dated("updated", cands);
+        self.choose_date("updated", dated)
+    }
+}
+
+/// The article node describing this page: the first article-typed node whose URL is the
+/// page's, else the first article-typed node.
+fn primary_node<'a>(
+    nodes: &'a [Node<'a>],
+    canonical: &str,
+    page_url: &Url,
+) -> Option<&'a Node<'a>> {
+    let norm = |u: &str| {
+        u.trim()
+            .trim_end_matches('/')
+            .trim_start_matches("https:")
+            .trim_start_matches("http:")
+            .to_string()
+    };
+    let mine = [norm(canonical), norm(page_url.as_str())];
+    let articles = || nodes.iter().filter(|n| n.rank == Rank::Article);
+    articles()
+        .find(|n| {
+            jsonld::node_urls(n.map)
+                .iter()
+                .any(|u| mine.contains(&norm(u)))
+        })
+        .or_else(|| articles().next())
+}
+
+static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        /((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?:/|$|[^\d])
+        | [/_-]((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[/_.-]|$)
+        | /((?:19|20)\d{2})(\d{2})(\d{2})(?:[/_.-]|$)",
+    )
+    .expect("valid regex")
+});
+
+/// A date written in a URL path (`/2026/01/27/`, `/2026-01-27-`, `/20260127/`) as `YYYY-MM-DD`.
+fn url_date(url: &str) -> Option<String> {
+    let path = Url::parse(url).ok()?.path().to_string();
+    let c = URL_DATE.captures(&path)?;
+    let g = |i: usize| c.get(i).map(|m| m.as_str());
+    let (y, m, d) = g(1)
+        .map(|y| (y, g(2), g(3)))
+        .or_else(|| g(4).map(|y| (y, g(5), g(6))))
+        .or_else(|| g(7).map(|y| (y, g(8), g(9))))?;
+    let (m, d): (u32, u32) = (m?.parse().ok()?, d?.parse().ok()?);
+    Some(format!("{y}-{m:02}-{d:02}"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -25,4 +25,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod run;
+pub mod schedule;
+pub mod select;
+pub mod status;
 pub mod store;

@@ -8,6 +8,7 @@ use clap::Parser;
 use sitefeed::cli::{Cli, Command};
 use sitefeed::config::Config;
 use sitefeed::run::RunOptions;
+use sitefeed::schedule::Signals;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
@@ -26,6 +27,22 @@ fn main() -> ExitCode {
             }
             Err(err) => config_error(err),
         },
+        Command::Watch { config } => {
+            let loaded = match Config::load(&config.path) {
+                Ok(loaded) => loaded,
+                Err(err) => return config_error(err),
+            };
+            match Signals::install() {
+                Ok(signals) => {
+                    sitefeed::schedule::watch(&config.path, loaded, &signals, false);
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("sitefeed: {err:#}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Run { config, feeds } => {
             let loaded = match Config::load(&config.path) {
                 Ok(loaded) => loaded,
@@ -44,6 +61,7 @@ fn main() -> ExitCode {
             let options = RunOptions {
                 only: feeds,
                 progress: std::io::stderr().is_terminal() && !quiet,
+                cancel: None,
             };
             match sitefeed::run::run(&loaded, &options) {
                 Ok(report) => {
@@ -78,6 +96,7 @@ fn init_logging(cli: &Cli) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .without_time()
         .init();

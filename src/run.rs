@@ -12,7 +12,8 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -21,13 +22,15 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tracing::{debug, info, warn};
 use url::Url;
 
-use crate::config::{Config, Feed};
+use crate::config::{Config, Feed, Format};
 use crate::discover::{self, normalize_url};
 use crate::extract;
 use crate::fetch::{FetchSettings, FetchStats, Fetched, Fetcher, Policy};
 use crate::output::{self, Written};
+use crate::render::site::{self, FeedSummary};
 use crate::render::{self, FeedInfo};
-use crate::store::{FetchedArticle, PageState, Store, StoreError};
+use crate::status::{self, FeedStatus, SectionStatus};
+use crate::store::{FetchedArticle, PageState, Store, StoreError, StoredArticle};
 
 /// What happened to one feed in a pass.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -90,6 +93,17 @@ pub struct RunOptions {
     pub only: Vec<String>,
     /// Show a progress bar on stderr.
     pub progress: bool,
+    /// Set (by a signal) to stop early: no new fetch is started, what was fetched is stored
+    /// and written, and feeds not reached are left as they are.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl RunOptions {
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
+    }
 }
 
 /// The exclusive lock that keeps two passes over one state store apart. Released on drop.
@@ -173,6 +187,7 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
         fetcher: &fetcher,
         store: Mutex::new(store),
         progress: &progress,
+        options,
     };
 
     // One group per host: a group runs its feeds one after another, groups run in parallel.
@@ -191,6 +206,9 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
                     break;
                 };
                 for feed in group {
+                    if options.cancelled() {
+                        break;
+                    }
                     let result = pass.run_feed(feed);
                     progress.inc(1);
                     results
@@ -205,6 +223,7 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
 
     let store = pass.store.into_inner().unwrap_or_else(|e| e.into_inner());
     store.save_robots(&fetcher.robots_records())?;
+    write_site_files(config, &store)?;
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     // Report in config order, whatever order the workers finished in.
     results.sort_by_key(|(name, _)| feeds.iter().position(|f| &f.name == name));
@@ -244,13 +263,14 @@ struct Pass<'a> {
     fetcher: &'a Fetcher,
     store: Mutex<Store>,
     progress: &'a ProgressBar,
+    options: &'a RunOptions,
 }
 
 /// What one section page gave in this pass.
 struct SectionPass {
     url: Url,
-    /// The state to keep once every new article of the page is stored.
-    state: PageState,
+    /// The state to keep once every new article of the page is stored (first pages only).
+    state: Option<PageState>,
     /// Normalised article URLs listed on the page, in page order.
     listed: Vec<String>,
 }
@@ -261,60 +281,27 @@ impl Pass<'_> {
     }
 
     fn run_feed(&self, feed: &Feed) -> Result<FeedReport, PassError> {
+        let started = Utc::now();
         let mut report = FeedReport {
             name: feed.name.clone(),
             ..FeedReport::default()
         };
+        let mut status = self.store().feed_status(&feed.name)?.unwrap_or_default();
+        status.last_attempt = Some(started);
+        status.sections.clear();
+        status.suspect = false;
         let policy = Policy {
             allowed_hosts: feed.allowed_hosts.clone(),
             respect_robots: feed.respect_robots,
         };
+
         let mut sections = Vec::new();
         let mut section_failed = false;
-        let mut default_title = None;
         for url in &feed.urls {
-            let previous = self.store().page_state(url.as_str())?;
-            let validators = previous
-                .as_ref()
-                .map(|p| &p.validators)
-                .filter(|v| !v.is_empty());
-            match self.fetcher.get(url, validators, &policy) {
-                Ok(Fetched::NotModified) => {
-                    debug!("feed {}: {url} not modified", feed.name);
-                    if default_title.is_none() {
-                        default_title = previous.and_then(|p| p.title);
-                    }
-                }
-                Ok(Fetched::Page(page)) => {
-                    let section = discover::discover(&page.html, &page.url, &feed.rules);
-                    if section.links.is_empty() {
-                        warn!(
-                            "feed {}: no article links found on {url} (the page changed shape?)",
-                            feed.name
-                        );
-                    }
-                    if default_title.is_none() {
-                        default_title = section.title.clone();
-                    }
-                    let mut listed = Vec::new();
-                    for link in &section.links {
-                        let key = normalize_url(&link.url).to_string();
-                        if !listed.contains(&key) {
-                            listed.push(key);
-                        }
-                    }
-                    sections.push(SectionPass {
-                        url: url.clone(),
-                        state: PageState {
-                            validators: page.validators,
-                            title: section.title,
-                        },
-                        listed,
-                    });
-                }
-                Err(err) => {
-                    section_failed = true;
-                    report.errors.push(err.to_string());
+            for page_url in self.section_pages(feed, url, &policy, &mut sections, &mut status) {
+                section_failed |= page_url.is_err();
+                if let Err(err) = page_url {
+                    report.errors.push(err);
                 }
             }
         }
@@ -328,49 +315,148 @@ impl Pass<'_> {
                 .cloned()
                 .collect();
             let complete = self.fetch_section_articles(feed, &policy, &listed, &mut report)?;
-            // Keep the validators only when every article of the page is stored: otherwise a
-            // 304 next time would hide the ones that failed.
-            let state = if complete {
-                section.state.clone()
-            } else {
-                PageState {
-                    title: section.state.title.clone(),
-                    ..PageState::default()
-                }
-            };
-            self.store().set_page_state(section.url.as_str(), &state)?;
-        }
-
-        if section_failed {
-            // Keep the previous files: a feed made from part of its sections would look as if
-            // the rest had gone.
-            return Ok(report);
-        }
-        let entries = self.store().feed_articles(&feed.name, feed.max_items)?;
-        let info = FeedInfo {
-            name: feed.name.clone(),
-            title: feed
-                .title
-                .clone()
-                .or(default_title)
-                .unwrap_or_else(|| feed.name.clone()),
-            description: format!("Latest articles from {}", feed.urls[0]),
-            site_url: feed.urls[0].clone(),
-            base_url: self.config.base_url.clone(),
-        };
-        report.entries = entries.len();
-        for (ext, bytes) in [
-            ("rss", render::rss::render(&info, &entries)),
-            ("atom", render::atom::render(&info, &entries)),
-        ] {
-            let file_name = format!("{}.{ext}", feed.name);
-            if output::write_if_changed(&self.config.output_dir, &file_name, &bytes)?
-                == Written::Changed
-            {
-                report.changed = true;
+            if let Some(state) = &section.state {
+                // Keep the validators only when every article of the page is stored: otherwise
+                // a 304 next time would hide the ones that failed.
+                let state = if complete {
+                    state.clone()
+                } else {
+                    PageState {
+                        title: state.title.clone(),
+                        ..PageState::default()
+                    }
+                };
+                self.store().set_page_state(section.url.as_str(), &state)?;
             }
         }
+
+        status.new_entries = report.new_articles;
+        status.last_error = report.errors.first().cloned();
+        if !section_failed {
+            // Only a feed whose every section answered is rewritten: one made from part of its
+            // sections would look as if the rest had gone.
+            let (summary, changed) = self.write_feed(feed)?;
+            report.entries = summary.entries;
+            report.changed = changed;
+            status.entries = summary.entries;
+            if report.errors.is_empty() {
+                status.last_success = Some(started);
+            }
+        }
+        self.store().set_feed_status(&feed.name, &status)?;
         Ok(report)
+    }
+
+    /// Fetches section page `url` and, up to the feed's `pages`, the pages its next links lead
+    /// to; records each in `sections` and `status`. Yields one item per page: `Err` for a
+    /// failed one.
+    fn section_pages(
+        &self,
+        feed: &Feed,
+        url: &Url,
+        policy: &Policy,
+        sections: &mut Vec<SectionPass>,
+        status: &mut FeedStatus,
+    ) -> Vec<Result<(), String>> {
+        let mut results = Vec::new();
+        let mut next = Some(url.clone());
+        let mut visited = HashSet::new();
+        while let Some(page_url) = next.take() {
+            if results.len() >= feed.pages || !visited.insert(page_url.clone()) {
+                break;
+            }
+            // Only the first page is fetched conditionally: the ones after it move as new
+            // articles push older ones down.
+            let first = results.is_empty();
+            let previous = match self.store().page_state(page_url.as_str()) {
+                Ok(previous) => previous,
+                Err(err) => {
+                    results.push(Err(err.to_string()));
+                    break;
+                }
+            };
+            let validators = previous
+                .as_ref()
+                .map(|p| &p.validators)
+                .filter(|v| first && !v.is_empty());
+            match self.fetcher.get(&page_url, validators, policy) {
+                Ok(Fetched::NotModified) => {
+                    debug!("feed {}: {page_url} not modified", feed.name);
+                    status.sections.push(SectionStatus {
+                        url: page_url.to_string(),
+                        outcome: "not-modified".into(),
+                        http_status: Some(304),
+                        links: None,
+                        error: None,
+                    });
+                    results.push(Ok(()));
+                }
+                Ok(Fetched::Page(page)) => {
+                    let section = discover::discover(&page.html, &page.url, &feed.rules);
+                    if section.links.is_empty() {
+                        status.suspect = true;
+                        warn!(
+                            "feed {}: no article links found on {page_url} (the page changed shape?); keeping the feed's entries",
+                            feed.name
+                        );
+                    }
+                    status.sections.push(SectionStatus {
+                        url: page_url.to_string(),
+                        outcome: "ok".into(),
+                        http_status: Some(page.status),
+                        links: Some(section.links.len()),
+                        error: None,
+                    });
+                    next = section.next.clone();
+                    let mut listed = Vec::new();
+                    for link in &section.links {
+                        let key = normalize_url(&link.url).to_string();
+                        if !listed.contains(&key) {
+                            listed.push(key);
+                        }
+                    }
+                    sections.push(SectionPass {
+                        url: page_url.clone(),
+                        state: first.then_some(PageState {
+                            validators: page.validators,
+                            title: section.title,
+                        }),
+                        listed,
+                    });
+                    results.push(Ok(()));
+                }
+                Err(err) => {
+                    status.sections.push(SectionStatus {
+                        url: page_url.to_string(),
+                        outcome: "error".into(),
+                        http_status: err.status(),
+                        links: None,
+                        error: Some(err.to_string()),
+                    });
+                    results.push(Err(err.to_string()));
+                }
+            }
+        }
+        results
+    }
+
+    /// Renders the feed's chosen formats from the store and writes those that changed.
+    fn write_feed(&self, feed: &Feed) -> Result<(FeedSummary, bool), PassError> {
+        let (summary, entries) = feed_summary(self.config, feed, &self.store(), Utc::now())?;
+        let mut changed = false;
+        for &format in &feed.formats {
+            let bytes = match format {
+                Format::Rss => site::with_stylesheet(render::rss::render(&summary.info, &entries)),
+                Format::Atom => {
+                    site::with_stylesheet(render::atom::render(&summary.info, &entries))
+                }
+                Format::Json => render::json::render(&summary.info, &entries),
+            };
+            let file_name = format!("{}.{}", feed.name, format.extension());
+            changed |= output::write_if_changed(&self.config.output_dir, &file_name, &bytes)?
+                == Written::Changed;
+        }
+        Ok((summary, changed))
     }
 
     /// Fetches the new articles among `listed` (and re-checks recent ones that are due), then
@@ -402,6 +488,10 @@ impl Pass<'_> {
         let mut fetched = Vec::new();
         let mut complete = true;
         for key in &new {
+            if self.options.cancelled() {
+                complete = false;
+                break;
+            }
             match self.fetch_article(feed, policy, key, None) {
                 Ok(Some(article)) => fetched.push(article),
                 Ok(None) => {}
@@ -413,6 +503,9 @@ impl Pass<'_> {
         }
         report.new_articles += fetched.len();
         for (key, validators) in &due {
+            if self.options.cancelled() {
+                break;
+            }
             let validators = Some(validators).filter(|v| !v.is_empty());
             match self.fetch_article(feed, policy, key, validators) {
                 Ok(Some(article)) => fetched.push(article),
@@ -453,6 +546,71 @@ impl Pass<'_> {
             Err(err) => Err(err.to_string()),
         }
     }
+}
+
+/// A feed's description and its entries as the store holds them now: what its documents,
+/// the index and the OPML are rendered from.
+fn feed_summary(
+    config: &Config,
+    feed: &Feed,
+    store: &Store,
+    now: chrono::DateTime<Utc>,
+) -> Result<(FeedSummary, Vec<StoredArticle>), StoreError> {
+    let page_title = store
+        .page_state(feed.urls[0].as_str())?
+        .and_then(|p| p.title);
+    let entries = store.feed_articles_where(&feed.name, feed.max_items, |entry| {
+        feed.filter.keeps(entry, now)
+    })?;
+    let info = FeedInfo {
+        name: feed.name.clone(),
+        title: feed
+            .title
+            .clone()
+            .or(page_title)
+            .unwrap_or_else(|| feed.name.clone()),
+        description: format!("Latest articles from {}", feed.urls[0]),
+        site_url: feed.urls[0].clone(),
+        base_url: config.base_url.clone(),
+    };
+    let summary = FeedSummary {
+        info,
+        formats: feed.formats.clone(),
+        entries: entries.len(),
+        newest: entries.first().map(|e| {
+            (
+                e.article
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| e.article.url.clone()),
+                e.article.url.clone(),
+                e.effective_date(),
+            )
+        }),
+    };
+    Ok((summary, entries))
+}
+
+/// Writes the files about all feeds: the index, the OPML, the browser stylesheet and
+/// status.json. All but status.json are rewritten only when their bytes change.
+fn write_site_files(config: &Config, store: &Store) -> Result<(), PassError> {
+    let now = Utc::now();
+    let mut summaries = Vec::new();
+    let mut statuses = Vec::new();
+    for feed in &config.feeds {
+        summaries.push(feed_summary(config, feed, store, now)?.0);
+        statuses.push((
+            feed.name.clone(),
+            store.feed_status(&feed.name)?.unwrap_or_default(),
+        ));
+    }
+    let title = "Feeds";
+    let dir = &config.output_dir;
+    output::write_if_changed(dir, site::INDEX_FILE, &site::index_html(title, &summaries))?;
+    output::write_if_changed(dir, site::OPML_FILE, &site::opml(title, &summaries))?;
+    output::write_if_changed(dir, site::STYLESHEET_FILE, site::STYLESHEET.as_bytes())?;
+    output::write_if_changed(dir, status::STATUS_FILE, &status::render(&statuses))?;
+    Ok(())
 }
 
 /// What stops a feed's pass short: the store or the output directory failing.

@@ -12,6 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::fetch::{RobotsRecord, Validators};
 use crate::model::Article;
+use crate::status::FeedStatus;
 
 /// The schema version this build writes (`PRAGMA user_version`).
 const SCHEMA_VERSION: i64 = 1;
@@ -47,6 +48,10 @@ CREATE TABLE IF NOT EXISTS pages (
     etag          TEXT,
     last_modified TEXT,
     title         TEXT               -- the page's own title, the feed's default title
+);
+CREATE TABLE IF NOT EXISTS feed_status (
+    feed   TEXT PRIMARY KEY,
+    status TEXT NOT NULL             -- JSON, see status.rs
 );
 CREATE TABLE IF NOT EXISTS robots (
     host        TEXT PRIMARY KEY,
@@ -240,6 +245,16 @@ impl Store {
         feed: &str,
         limit: usize,
     ) -> Result<Vec<StoredArticle>, StoreError> {
+        self.feed_articles_where(feed, limit, |_| true)
+    }
+
+    /// Like [`Store::feed_articles`], counting only the articles `keep` accepts.
+    pub fn feed_articles_where(
+        &self,
+        feed: &str,
+        limit: usize,
+        mut keep: impl FnMut(&StoredArticle) -> bool,
+    ) -> Result<Vec<StoredArticle>, StoreError> {
         let mut statement = self
             .conn
             .prepare_cached(
@@ -250,12 +265,11 @@ impl Store {
                        FROM articles a JOIN feed_items f ON f.url = a.url
                        WHERE f.feed = ?1)
                  WHERE rank = 1
-                 ORDER BY sort_key DESC, canonical ASC
-                 LIMIT ?2",
+                 ORDER BY sort_key DESC, canonical ASC",
             )
             .map_err(|e| self.wrap(e))?;
         let rows = statement
-            .query_map(params![feed, limit as i64], |row| {
+            .query_map(params![feed], |row| {
                 let date = |i: usize| -> rusqlite::Result<Option<DateTime<FixedOffset>>> {
                     Ok(row
                         .get::<_, Option<String>>(i)?
@@ -281,8 +295,17 @@ impl Store {
                 })
             })
             .map_err(|e| self.wrap(e))?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.wrap(e))
+        let mut kept = Vec::new();
+        for row in rows {
+            if kept.len() >= limit {
+                break;
+            }
+            let article = row.map_err(|e| self.wrap(e))?;
+            if keep(&article) {
+                kept.push(article);
+            }
+        }
+        Ok(kept)
     }
 
     /// Of the stored articles among `keys`, those first seen after `window_start` and last
@@ -327,6 +350,33 @@ impl Store {
             .execute(
                 "UPDATE articles SET fetched_at = ?2 WHERE url = ?1",
                 params![key, now.to_rfc3339()],
+            )
+            .map(|_| ())
+            .map_err(|e| self.wrap(e))
+    }
+
+    /// A feed's status as kept by the last pass, if any.
+    pub fn feed_status(&self, feed: &str) -> Result<Option<FeedStatus>, StoreError> {
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT status FROM feed_status WHERE feed = ?1",
+                [feed],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| self.wrap(e))?;
+        // A status from an incompatible build is not worth failing over: start afresh.
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
+    pub fn set_feed_status(&self, feed: &str, status: &FeedStatus) -> Result<(), StoreError> {
+        let json = serde_json::to_string(status).expect("status always serialises");
+        self.conn
+            .execute(
+                "INSERT INTO feed_status (feed, status) VALUES (?1, ?2)
+                 ON CONFLICT(feed) DO UPDATE SET status = excluded.status",
+                params![feed, json],
             )
             .map(|_| ())
             .map_err(|e| self.wrap(e))

@@ -6,7 +6,9 @@
 //! [`xml_text`], so no XML-illegal character reaches a file.
 
 pub mod atom;
+pub mod json;
 pub mod rss;
+pub mod site;
 
 use chrono::{DateTime, FixedOffset};
 use url::Url;

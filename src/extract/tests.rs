@@ -1,0 +1,495 @@
+//! One hand-written page per extraction rule.
+
+use super::*;
+
+fn run(html: &str, url: &str) -> Extraction {
+    extract(html, &Url::parse(url).unwrap(), None)
+}
+
+fn source_of<'a>(ex: &'a Extraction, field: &str) -> &'a str {
+    ex.sources
+        .iter()
+        .find(|p| p.field == field)
+        .map_or("", |p| p.source.as_str())
+}
+
+const PAGE: &str = "https://news.example/20260127/ministers-meet-1234.html";
+
+/// Modelled on the seed page: JSON-LD with minute-precision `+0000` times, an image array of
+/// crops, keywords twice, `en_EN`, a publisher block, and a `<title>` with the site suffix.
+const SEED_LIKE: &str = r#"<!doctype html><html lang="en">
+<head>
+<title>Ministers Agree to Meet Again - Defence Chief - Example International</title>
+<meta name="keywords" content="ministers, talks, defence">
+<meta property="og:site_name" content="Example International">
+<meta property="og:title" content="Ministers Agree to Meet Again - Defence Chief">
+<meta name="description" content="Two ministers said on Tuesday they would meet again.">
+<link rel="canonical" href="https://news.example/20260127/ministers-meet-1234.html">
+<script type="application/ld+json">
+{"@context": "https://schema.org", "@type": "NewsArticle",
+ "headline": "Ministers Agree to Meet Again - Defence Chief",
+ "description": "Two ministers said on Tuesday they would meet again.",
+ "datePublished": "2026-01-27T12:28+0000", "dateModified": "2026-01-27T13:05+0000",
+ "keywords": "ministers, talks, defence", "inLanguage": "en_EN",
+ "articleSection": "World",
+ "author": {"@type": "Organization", "name": "Example International"},
+ "image": [
+   {"@type": "ImageObject", "url": "https://cdn.example/img/1_1920x1080.jpg", "width": 1920, "height": 1080, "representativeOfPage": true},
+   {"@type": "ImageObject", "url": "https://cdn.example/img/1_1920x1440.jpg", "width": 1920, "height": 1440, "representativeOfPage": true}
+ ],
+ "publisher": {"@type": "Organization", "name": "Example International",
+   "logo": {"@type": "ImageObject", "url": "https://news.example/logo.png", "width": 252, "height": 60}}}
+</script>
+</head><body><h1>Ministers Agree to Meet Again - Defence Chief</h1>
+<div class="article__info-date">12:28 GMT 27.01.2026</div></body></html>"#;
+
+#[test]
+fn seed_like_page_yields_every_field() {
+    let ex = run(SEED_LIKE, PAGE);
+    let a = &ex.article;
+    assert_eq!(a.url, PAGE);
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Ministers Agree to Meet Again - Defence Chief")
+    );
+    assert_eq!(
+        a.published.unwrap().to_rfc3339(),
+        "2026-01-27T12:28:00+00:00"
+    );
+    assert_eq!(a.updated.unwrap().to_rfc3339(), "2026-01-27T13:05:00+00:00");
+    assert_eq!(
+        a.image.as_deref(),
+        Some("https://cdn.example/img/1_1920x1080.jpg")
+    );
+    assert_eq!(a.keywords, ["ministers", "talks", "defence"]);
+    assert_eq!(
+        a.description.as_deref(),
+        Some("Two ministers said on Tuesday they would meet again.")
+    );
+    assert_eq!(a.author.as_deref(), Some("Example International"));
+    assert_eq!(a.language.as_deref(), Some("en"));
+    assert_eq!(a.section.as_deref(), Some("World"));
+    assert_eq!(
+        source_of(&ex, "published"),
+        "json-ld NewsArticle.datePublished"
+    );
+    assert_eq!(source_of(&ex, "url"), "<link rel=canonical>");
+}
+
+#[test]
+fn graph_and_top_level_arrays_are_searched() {
+    let graph = r#"<script type="application/ld+json">{"@graph": [
+        {"@type": "WebSite", "name": "Ex"},
+        {"@type": "BlogPosting", "headline": "From the graph", "datePublished": "2026-01-27"}]}</script>"#;
+    let ex = run(graph, PAGE);
+    assert_eq!(ex.article.title.as_deref(), Some("From the graph"));
+    assert_eq!(source_of(&ex, "title"), "json-ld BlogPosting.headline");
+
+    let array = r#"<script type="application/ld+json">[{"@type": "BreadcrumbList"},
+        {"@type": "ReportageNewsArticle", "headline": "From the array"}]</script>"#;
+    assert_eq!(
+        run(array, PAGE).article.title.as_deref(),
+        Some("From the array")
+    );
+}
+
+#[test]
+fn malformed_json_ld_is_repaired() {
+    let html = "<script type=\"application/ld+json\"><!--\n{\"@type\": \"NewsArticle\",\n\"headline\": \"Broken\nacross lines\",\n\"keywords\": [\"a\", \"b\",],}\n--></script>";
+    let ex = run(html, PAGE);
+    assert_eq!(ex.article.title.as_deref(), Some("Broken across lines"));
+    assert_eq!(ex.article.keywords, ["a", "b"]);
+}
+
+#[test]
+fn unreadable_json_ld_falls_back_to_metas() {
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle", "headline": </script>
+        <meta property="og:title" content="From OpenGraph">"#;
+    assert_eq!(
+        run(html, PAGE).article.title.as_deref(),
+        Some("From OpenGraph")
+    );
+}
+
+#[test]
+fn opengraph_and_article_metas() {
+    let html = r#"<head>
+        <meta property="og:title" content="OG headline">
+        <meta property="og:description" content="OG summary">
+        <meta property="og:image" content="/img/lead.jpg">
+        <meta property="article:published_time" content="2026-01-27T12:28:00+01:00">
+        <meta property="article:modified_time" content="2026-01-28T08:00:00+01:00">
+        <meta property="article:tag" content="Energy">
+        <meta property="article:tag" content="Oil; Prices">
+        <meta property="article:section" content="Business">
+        <meta property="article:author" content="https://social.example/someone">
+        <meta name="parsely-author" content="Jane Doe">
+        </head>"#;
+    let ex = run(html, PAGE);
+    let a = &ex.article;
+    assert_eq!(a.title.as_deref(), Some("OG headline"));
+    assert_eq!(a.description.as_deref(), Some("OG summary"));
+    assert_eq!(
+        a.image.as_deref(),
+        Some("https://news.example/img/lead.jpg")
+    );
+    assert_eq!(
+        a.published.unwrap().to_rfc3339(),
+        "2026-01-27T12:28:00+01:00"
+    );
+    assert_eq!(a.updated.unwrap().to_rfc3339(), "2026-01-28T08:00:00+01:00");
+    assert_eq!(a.keywords, ["Energy", "Oil", "Prices"]);
+    assert_eq!(a.section.as_deref(), Some("Business"));
+    // The profile URL in article:author is not a name.
+    assert_eq!(a.author.as_deref(), Some("Jane Doe"));
+    assert!(ex.rejected.iter().any(|r| r.field == "author"));
+}
+
+#[test]
+fn twitter_cards_fill_gaps() {
+    let html = r#"<meta name="twitter:title" content="Tweet title">
+        <meta name="twitter:description" content="Tweet text">
+        <meta name="twitter:image" content="//cdn.example/t.jpg">"#;
+    let a = run(html, PAGE).article;
+    assert_eq!(a.title.as_deref(), Some("Tweet title"));
+    assert_eq!(a.description.as_deref(), Some("Tweet text"));
+    assert_eq!(a.image.as_deref(), Some("https://cdn.example/t.jpg"));
+}
+
+#[test]
+fn news_keywords_when_keywords_absent() {
+    let html = r#"<meta name="news_keywords" content="floods , Rain,rain, ,storms">"#;
+    assert_eq!(
+        run(html, PAGE).article.keywords,
+        ["floods", "Rain", "storms"]
+    );
+}
+
+#[test]
+fn json_ld_keyword_array_and_author_list() {
+    let html = r#"<script type="application/ld+json">{"@type": "Article",
+        "keywords": ["Alpha", "beta", "ALPHA"],
+        "author": [{"@type": "Person", "name": "A. Writer"}, {"@type": "Person", "name": "B. Writer"}]}</script>"#;
+    let a = run(html, PAGE).article;
+    assert_eq!(a.keywords, ["Alpha", "beta"]);
+    assert_eq!(a.author.as_deref(), Some("A. Writer, B. Writer"));
+}
+
+#[test]
+fn microdata_date_published() {
+    let html = r#"<article><span itemprop="datePublished" content="2026-01-27T09:00:00-05:00">Jan 27</span></article>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-27T09:00:00-05:00"
+    );
+    assert_eq!(source_of(&ex, "published"), "meta itemprop=datepublished");
+}
+
+#[test]
+fn time_element_marked_pubdate_wins_over_other_times() {
+    let html = r#"<header><time datetime="2026-02-01">Today</time></header>
+        <article><time pubdate datetime="2026-01-27T12:28:00Z">27 Jan</time></article>"#;
+    let a = run(html, "https://news.example/story").article;
+    assert_eq!(
+        a.published.unwrap().to_rfc3339(),
+        "2026-01-27T12:28:00+00:00"
+    );
+}
+
+#[test]
+fn url_date_is_a_fallback_below_structured_data() {
+    let a = run(
+        "<p>no metadata</p>",
+        "https://news.example/2026/01/27/story",
+    )
+    .article;
+    assert_eq!(
+        a.published.unwrap().to_rfc3339(),
+        "2026-01-27T00:00:00+00:00"
+    );
+    let a = run("<p>no metadata</p>", PAGE).article;
+    assert_eq!(
+        a.published.unwrap().to_rfc3339(),
+        "2026-01-27T00:00:00+00:00"
+    );
+    let html = r#"<meta property="article:published_time" content="2026-01-26T23:00:00Z">"#;
+    let a = run(html, "https://news.example/2026/01/27/story").article;
+    assert_eq!(
+        a.published.unwrap().to_rfc3339(),
+        "2026-01-26T23:00:00+00:00"
+    );
+}
+
+#[test]
+fn url_date_is_refined_by_a_same_day_dateline() {
+    let html = r#"<div class="post-date">27 January 2026, 14:05 GMT</div>"#;
+    let a = run(html, "https://news.example/2026/01/27/story").article;
+    assert_eq!(
+        a.published.unwrap().to_rfc3339(),
+        "2026-01-27T14:05:00+00:00"
+    );
+}
+
+#[test]
+fn visible_dateline_when_nothing_else() {
+    let html = r#"<span class="date">Posted January 27, 2026</span>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-27T00:00:00+00:00"
+    );
+    assert_eq!(source_of(&ex, "published"), "dateline");
+}
+
+#[test]
+fn published_prefers_date_published_over_date_modified() {
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle",
+        "dateModified": "2026-01-28T10:00:00Z", "datePublished": "2026-01-27T10:00:00Z"}</script>"#;
+    let a = run(html, "https://news.example/story").article;
+    assert_eq!(
+        a.published.unwrap().to_rfc3339(),
+        "2026-01-27T10:00:00+00:00"
+    );
+    assert_eq!(a.updated.unwrap().to_rfc3339(), "2026-01-28T10:00:00+00:00");
+}
+
+#[test]
+fn date_modified_is_the_last_resort_for_published() {
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle",
+        "dateModified": "2026-01-28T10:00:00Z"}</script>"#;
+    let a = run(html, "https://news.example/story").article;
+    assert_eq!(
+        a.published.unwrap().to_rfc3339(),
+        "2026-01-28T10:00:00+00:00"
+    );
+}
+
+#[test]
+fn date_only_candidate_is_refined_by_a_same_day_timestamp() {
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle",
+        "datePublished": "2026-01-27"}</script>
+        <meta property="article:published_time" content="2026-01-27T08:15:00+02:00">"#;
+    let a = run(html, "https://news.example/story").article;
+    assert_eq!(
+        a.published.unwrap().to_rfc3339(),
+        "2026-01-27T08:15:00+02:00"
+    );
+}
+
+#[test]
+fn zoneless_times_are_read_in_the_given_zone() {
+    let html = r#"<meta property="article:published_time" content="2026-07-01T10:00:00">"#;
+    let tz: Tz = "Europe/Berlin".parse().unwrap();
+    let ex = extract(html, &Url::parse(PAGE).unwrap(), Some(tz));
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-07-01T10:00:00+02:00"
+    );
+}
+
+#[test]
+fn canonical_is_resolved_and_bad_ones_fall_back() {
+    let html = r#"<link rel="canonical" href="/world/story">"#;
+    assert_eq!(
+        run(html, PAGE).article.url,
+        "https://news.example/world/story"
+    );
+    let html = r#"<link rel="canonical" href="javascript:void(0)">
+        <meta property="og:url" content="https://news.example/og">"#;
+    assert_eq!(run(html, PAGE).article.url, "https://news.example/og");
+    let html = r#"<link rel="canonical" href="ftp://files.example/x">"#;
+    let ex = run(html, PAGE);
+    assert_eq!(ex.article.url, PAGE);
+    assert_eq!(source_of(&ex, "url"), "page url");
+}
+
+#[test]
+fn base_href_is_honoured_for_relative_urls() {
+    let html =
+        r#"<base href="https://static.example/site/"><meta property="og:image" content="a.jpg">"#;
+    assert_eq!(
+        run(html, PAGE).article.image.as_deref(),
+        Some("https://static.example/site/a.jpg")
+    );
+}
+
+#[test]
+fn language_from_html_lang_else_json_ld_else_og_locale() {
+    assert_eq!(
+        run(r#"<html lang="pt-BR">"#, PAGE)
+            .article
+            .language
+            .as_deref(),
+        Some("pt-br")
+    );
+    let html = r#"<script type="application/ld+json">{"@type": "Article", "inLanguage": "de_DE"}</script>"#;
+    assert_eq!(run(html, PAGE).article.language.as_deref(), Some("de"));
+    let html = r#"<meta property="og:locale" content="fr_FR">"#;
+    assert_eq!(run(html, PAGE).article.language.as_deref(), Some("fr"));
+}
+
+#[test]
+fn title_tag_loses_site_suffix_from_site_name() {
+    let html = r#"<title>Storm Closes Coastal Road | The Daily Example</title>
+        <meta property="og:site_name" content="The Daily Example">"#;
+    assert_eq!(
+        run(html, PAGE).article.title.as_deref(),
+        Some("Storm Closes Coastal Road")
+    );
+}
+
+#[test]
+fn title_tag_loses_short_suffix_that_h1_lacks() {
+    let html = r#"<title>Storm Closes Coastal Road for a Week - TDE</title>
+        <body><h1>Storm Closes Coastal Road for a Week</h1></body>"#;
+    let ex = run(html, PAGE);
+    // The h1 itself is preferred; the <title> rule matters when the h1 is not usable.
+    assert_eq!(
+        ex.article.title.as_deref(),
+        Some("Storm Closes Coastal Road for a Week")
+    );
+    let html = r#"<title>Storm Closes Coastal Road for a Week - TDE</title>"#;
+    assert_eq!(
+        run(html, PAGE).article.title.as_deref(),
+        Some("Storm Closes Coastal Road for a Week - TDE")
+    );
+}
+
+#[test]
+fn entities_in_json_ld_are_decoded() {
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle",
+        "headline": "Q&amp;A: &quot;It&#39;s over&quot;"}</script>"#;
+    assert_eq!(
+        run(html, PAGE).article.title.as_deref(),
+        Some("Q&A: \"It's over\"")
+    );
+}
+
+#[test]
+fn related_articles_in_json_ld_do_not_win_over_this_page() {
+    let html = r#"<script type="application/ld+json">[
+        {"@type": "NewsArticle", "url": "https://news.example/other", "headline": "Other"},
+        {"@type": "NewsArticle", "url": "https://news.example/story", "headline": "This one"}]</script>"#;
+    let a = run(html, "https://news.example/story").article;
+    assert_eq!(a.title.as_deref(), Some("This one"));
+}
+
+#[test]
+fn hostile_values_are_capped() {
+    let long = "word ".repeat(100_000);
+    let html = format!(
+        r#"<meta property="og:title" content="{long}"><meta name="description" content="{long}">
+        <meta name="keywords" content="{}">"#,
+        (0..1000)
+            .map(|i| format!("k{i}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let a = run(&html, PAGE).article;
+    assert!(a.title.unwrap().chars().count() <= text::MAX_TITLE_CHARS);
+    assert!(a.description.unwrap().chars().count() <= text::MAX_DESCRIPTION_CHARS);
+    assert_eq!(a.keywords.len(), text::MAX_KEYWORDS);
+}
+
+#[test]
+fn garbage_never_panics() {
+    for html in [
+        "",
+        "<",
+        "\u{0}\u{1}\u{2}",
+        "<script type=application/ld+json>[[[[[[[[[[[[</script>",
+        "<script type=application/ld+json>{\"@graph\": {\"@graph\": {\"@graph\": 1}}}</script>",
+        "<meta property=og:image content='http://[::1'>",
+        "<title>İİİİ - İ</title><meta property=og:site_name content='i̇'>",
+    ] {
+        let ex = run(html, PAGE);
+        assert_eq!(ex.article.url, PAGE);
+    }
+}
+
+#[test]
+fn visible_dateline_after_the_headline_when_nothing_structured() {
+    let html = r#"<body><div>Tuesday 3 February 2026</div><h1>Headline</h1>
+        <figcaption>Crowds on January 16, 2026, in the capital.</figcaption>
+        <p>By A. Writer</p><p> 27.01.2026 11:35 </p><p>Body text.</p></body>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-27T11:35:00+00:00"
+    );
+    assert_eq!(source_of(&ex, "published"), "visible text");
+}
+
+#[test]
+fn visible_dates_ignore_scripts() {
+    let html = r#"<h1>Headline</h1><script>show("2026/01/27 01:43")</script><p>Body</p>"#;
+    assert_eq!(
+        run(html, "https://news.example/story").article.published,
+        None
+    );
+}
+
+#[test]
+fn utc_stamp_gives_way_to_the_same_instant_in_local_offset() {
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle",
+        "datePublished": "2026-01-27T02:18:00Z"}</script>
+        <meta property="article:published_time" content="2026-01-26T21:18:00-05:00">"#;
+    let a = run(html, "https://news.example/story").article;
+    assert_eq!(
+        a.published.unwrap().to_rfc3339(),
+        "2026-01-26T21:18:00-05:00"
+    );
+}
+
+#[test]
+fn h1_repeated_by_the_title_tag_beats_other_h1s_and_site_name_h1s() {
+    let html = r#"<title>Tools of the Stone Age</title><body><h1>Stone Age &amp; Co</h1>
+        <h1>Tools of the Stone Age</h1></body>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(ex.article.title.as_deref(), Some("Tools of the Stone Age"));
+    let html = r#"<title>Remembrance day: a new memorial</title><body><h1>NewsExample</h1></body>"#;
+    let ex = run(html, "https://www.newsexample.org/story");
+    assert_eq!(
+        ex.article.title.as_deref(),
+        Some("Remembrance day: a new memorial")
+    );
+}
+
+#[test]
+fn tag_links_are_the_last_keyword_source() {
+    let html = r#"<article><p>Body</p><footer>Tags:
+        <a href="/tag/floods/" rel="tag">Floods</a>, <a href="/topics/rain-and-wind">Rain, wind</a>
+        <a href="/tag/">All tags</a> <a href="/about">About</a></footer></article>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(ex.article.keywords, ["Floods", "Rain wind"]);
+    assert_eq!(source_of(&ex, "keywords"), "<a rel=tag> links");
+    let html = r#"<meta name="keywords" content="storms"><a rel="tag" href="/t/x">Floods</a>"#;
+    assert_eq!(run(html, PAGE).article.keywords, ["storms"]);
+}
+
+#[test]
+fn description_naming_only_the_site_is_skipped() {
+    let html = r#"<meta property="og:site_name" content="Gadget Daily">
+        <meta property="og:description" content="Gadget Daily">
+        <meta name="twitter:description" content="A phone that folds twice.">"#;
+    let ex = run(html, PAGE);
+    assert_eq!(
+        ex.article.description.as_deref(),
+        Some("A phone that folds twice.")
+    );
+    assert!(ex.rejected.iter().any(|r| r.field == "description"));
+}
+
+#[test]
+fn first_prose_paragraph_after_h1_is_the_last_description_source() {
+    let html = r#"<body><p>Subscribe to our newsletter and get the very best stories every single morning!</p>
+        <h1>Headline</h1><p>Share</p>
+        <p>The council voted on Tuesday to close the coastal road for a week while engineers inspect it.</p></body>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(
+        ex.article.description.as_deref(),
+        Some("The council voted on Tuesday to close the coastal road for a week while engineers inspect it.")
+    );
+    assert_eq!(source_of(&ex, "description"), "first paragraph");
+}

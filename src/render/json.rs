@@ -1,0 +1,118 @@
+//! JSON Feed 1.1 documents (<https://www.jsonfeed.org/version/1.1/>).
+
+use serde::Serialize;
+
+use super::{entry_updated, feed_language, FeedInfo};
+use crate::store::StoredArticle;
+
+#[derive(Serialize)]
+struct JsonFeed<'a> {
+    version: &'static str,
+    title: &'a str,
+    home_page_url: String,
+    feed_url: String,
+    description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<String>,
+    authors: Vec<Author>,
+    items: Vec<Item<'a>>,
+}
+
+#[derive(Serialize)]
+struct Author {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Item<'a> {
+    id: &'a str,
+    url: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a str>,
+    /// JSON Feed requires content; the summary (or title) stands in, as text.
+    content_text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<&'a str>,
+    date_published: String,
+    date_modified: String,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    tags: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authors: Vec<Author>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
+}
+
+/// Renders the JSON Feed of a feed; `entries` come newest first. JSON has no illegal
+/// characters to strip: serde escapes controls.
+pub fn render(info: &FeedInfo, entries: &[StoredArticle]) -> Vec<u8> {
+    let feed = JsonFeed {
+        version: "https://jsonfeed.org/version/1.1",
+        title: &info.title,
+        home_page_url: info.site_url.to_string(),
+        feed_url: info.self_url("json"),
+        description: &info.description,
+        language: feed_language(entries),
+        authors: vec![Author {
+            name: info.site_name(),
+            url: Some(info.site_url.to_string()),
+        }],
+        items: entries.iter().map(item).collect(),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&feed).expect("a feed always serialises");
+    bytes.push(b'\n');
+    bytes
+}
+
+fn item(entry: &StoredArticle) -> Item<'_> {
+    let article = &entry.article;
+    let title = article.title.as_deref().unwrap_or(&article.url);
+    Item {
+        id: &article.url,
+        url: &article.url,
+        title,
+        summary: article.description.as_deref(),
+        content_text: article.description.as_deref().unwrap_or(title),
+        image: article.image.as_deref(),
+        date_published: entry.effective_date().to_rfc3339(),
+        date_modified: entry_updated(entry).to_rfc3339(),
+        tags: &article.keywords,
+        authors: article
+            .author
+            .iter()
+            .map(|name| Author {
+                name: name.clone(),
+                url: None,
+            })
+            .collect(),
+        language: article.language.as_deref(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{entries, info};
+    use super::*;
+
+    #[test]
+    fn items_carry_the_same_ids_dates_images_and_tags() {
+        let bytes = render(&info(), &entries());
+        let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
+        assert_eq!(json["feed_url"], "https://feeds.example.org/world.json");
+        let first = &json["items"][0];
+        assert_eq!(first["id"], "https://news.example/20260127/defense-1.html");
+        assert_eq!(first["date_published"], "2026-01-27T12:28:00+03:00");
+        assert_eq!(first["date_modified"], "2026-01-27T14:00:00+03:00");
+        assert_eq!(first["image"], "https://cdn.example/img/1.png?w=1920");
+        assert_eq!(first["tags"], serde_json::json!(["world", "china"]));
+        assert_eq!(first["authors"][0]["name"], "Jane Doe");
+        let second = &json["items"][1];
+        assert_eq!(second["date_published"], "2026-01-26T08:00:00+00:00");
+        assert!(second.get("tags").is_none());
+        assert_eq!(bytes, render(&info(), &entries()));
+    }
+}
