@@ -20,6 +20,10 @@ use std::time::{Duration, Instant, SystemTime};
 /// previous request may have taken that much longer to travel.
 const TOLERANCE: Duration = Duration::from_millis(75);
 
+/// How much of a `watch` interval a pass may spend before its first request, beyond
+/// [`TOLERANCE`] (a busy machine creating the store and fetching robots.txt on the first pass).
+const PASS_OVERHEAD: Duration = Duration::from_millis(400);
+
 /// A section page with no article links.
 const EMPTY_SECTION: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
      <title>Quiet section</title></head><body><main><h1>Quiet section</h1>\
@@ -272,7 +276,7 @@ fn section_disallowed_by_robots_txt_fails_without_being_requested() {
     assert!(server.requests_for("/world/").is_empty());
     assert_eq!(server.requests_for("/robots.txt").len(), 1);
     assert_eq!(server.requests_for("/russia/").len(), 1);
-    assert_eq!(work.output_files(), ["b.atom", "b.rss"]);
+    assert_eq!(feeds_written(&work), ["b"]);
 }
 
 #[test]
@@ -830,10 +834,7 @@ allowed_hosts = ["*"]
     assert!(other.requests_for("/r/").is_empty());
     assert_eq!(other.requests_for("/n/").len(), 1);
     assert_eq!(other.requests_for("/s/").len(), 1);
-    assert_eq!(
-        work.output_files(),
-        ["anything.atom", "anything.rss", "named.atom", "named.rss"]
-    );
+    assert_eq!(feeds_written(&work), ["anything", "named"]);
 }
 
 #[test]
@@ -959,7 +960,7 @@ url = "{{BASE}}/economy/"
 
     work.run_with(&["--feed", "russia"]).assert_code(0);
     assert_eq!(server.paths(), ["/robots.txt", "/russia/"]);
-    assert_eq!(work.output_files(), ["russia.atom", "russia.rss"]);
+    assert_eq!(feeds_written(&work), ["russia"]);
 
     server.clear_requests();
     work.run_with(&["--feed", "economy", "--feed", "world"])
@@ -980,6 +981,174 @@ fn unknown_feed_option_exits_2_without_fetching() {
     assert!(outcome.stderr.contains("nowhere"), "{}", outcome.stderr);
     assert!(server.requests().is_empty());
     assert!(work.output_files().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// `sitefeed watch`.
+
+#[test]
+fn watch_runs_each_feed_at_its_own_interval() {
+    let server = Server::start();
+    server.route("/fast/", Response::html(EMPTY_SECTION));
+    server.route("/slow/", Response::html(EMPTY_SECTION));
+    let feeds = r#"
+[[feed]]
+name = "fast"
+url = "{{BASE}}/fast/"
+interval = "1s"
+
+[[feed]]
+name = "slow"
+url = "{{BASE}}/slow/"
+interval = "3s"
+"#;
+    let work = workdir(&server, &[], feeds);
+    let watch = spawn_watch(&work);
+    wait_for_request(&server, "/robots.txt");
+    std::thread::sleep(Duration::from_secs(7));
+    watch.signal("TERM");
+    watch.wait_for(Duration::from_secs(30)).assert_code(0);
+
+    let fast = server.requests_for("/fast/");
+    let slow = server.requests_for("/slow/");
+    // Intervals run from pass start to pass start; a pass's own work before its request
+    // (the lock, the store, robots.txt on the first pass) varies, hence the wider margin.
+    assert_gaps_at_least(&fast, Duration::from_secs(1) - PASS_OVERHEAD);
+    assert_gaps_at_least(&slow, Duration::from_secs(3) - PASS_OVERHEAD);
+    assert!(slow.len() >= 2, "slow ran {} times in 7 s", slow.len());
+    assert!(
+        fast.len() >= 4 && fast.len() > slow.len(),
+        "fast ran {} times, slow {} times",
+        fast.len(),
+        slow.len()
+    );
+    assert_eq!(
+        server.requests_for("/robots.txt").len(),
+        1,
+        "robots.txt is cached across passes"
+    );
+    work.feed("fast.rss");
+    work.feed("slow.atom");
+}
+
+#[test]
+fn watch_stops_on_sigterm_after_finishing_the_fetch_in_progress() {
+    let server = sputnik_server();
+    let first = WORLD_ARTICLES[0];
+    server.route(
+        first,
+        page(&server, &format!("site{first}")).delay(Duration::from_millis(1500)),
+    );
+    let feeds = format!("{WORLD_FEED}interval = \"2s\"\n");
+    let work = workdir(&server, &[], &feeds);
+    let watch = spawn_watch(&work);
+    wait_for_request(&server, first);
+    watch.signal("TERM");
+    let outcome = watch.wait_for(Duration::from_secs(30));
+    outcome.assert_code(0);
+
+    assert_eq!(
+        article_paths(&server),
+        [first],
+        "no fetch may start after SIGTERM"
+    );
+    for file in ["world.rss", "world.atom"] {
+        let feed = work.feed(file);
+        assert_eq!(feed.entries.len(), 1, "{file} holds the article in flight");
+    }
+    let leftovers: Vec<String> = work
+        .output_files()
+        .into_iter()
+        .filter(|f| f.starts_with('.') || f.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+
+    // The lock is free and the store consistent: a run picks up exactly the rest.
+    server.clear_requests();
+    work.run().assert_code(0);
+    assert_eq!(article_paths(&server), WORLD_ARTICLES[1..]);
+}
+
+#[test]
+fn watch_stops_on_sigint_between_passes() {
+    let server = Server::start();
+    server.route("/world/", Response::html(EMPTY_SECTION));
+    let work = workdir(&server, &[], &one_feed("/world/"));
+    let watch = spawn_watch(&work);
+    wait_for_request(&server, "/world/");
+    std::thread::sleep(Duration::from_millis(300));
+    watch.signal("INT");
+    watch.wait_for(Duration::from_secs(30)).assert_code(0);
+    work.feed("a.rss");
+}
+
+#[test]
+fn watch_rereads_the_config_on_sighup() {
+    let server = Server::start();
+    server.route("/a/", Response::html(EMPTY_SECTION));
+    server.route("/b/", Response::html(EMPTY_SECTION));
+    let one = "[[feed]]\nname = \"a\"\nurl = \"{{BASE}}/a/\"\ninterval = \"1s\"\n";
+    let work = workdir(&server, &[], one);
+    let watch = spawn_watch(&work);
+    wait_for_request(&server, "/a/");
+
+    let two =
+        format!("{one}\n[[feed]]\nname = \"b\"\nurl = \"{{{{BASE}}}}/b/\"\ninterval = \"1s\"\n");
+    work.write_config(&config_with(&server, QUICK, &two));
+    watch.signal("HUP");
+    wait_for_request(&server, "/b/");
+    watch.signal("TERM");
+    watch.wait_for(Duration::from_secs(30)).assert_code(0);
+    work.feed("b.rss");
+}
+
+#[test]
+fn watch_keeps_the_running_config_when_the_new_one_is_bad() {
+    let server = Server::start();
+    server.route("/a/", Response::html(EMPTY_SECTION));
+    let feeds = "[[feed]]\nname = \"a\"\nurl = \"{{BASE}}/a/\"\ninterval = \"1s\"\n";
+    let work = workdir(&server, &[], feeds);
+    let watch = spawn_watch(&work);
+    wait_for_request(&server, "/a/");
+
+    work.write_config(&format!(
+        "{}colour = \"red\"\n",
+        config_with(&server, QUICK, feeds)
+    ));
+    watch.signal("HUP");
+    let reloaded = Instant::now();
+    let deadline = reloaded + Duration::from_secs(30);
+    while server
+        .requests_for("/a/")
+        .iter()
+        .filter(|r| r.received > reloaded)
+        .count()
+        < 2
+    {
+        assert!(
+            Instant::now() < deadline,
+            "feed a stopped after a bad reload"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    watch.signal("TERM");
+    let outcome = watch.wait_for(Duration::from_secs(30));
+    outcome.assert_code(0);
+    assert!(
+        outcome.stderr.contains("feeds.toml") && outcome.stderr.contains("colour"),
+        "the bad reload should be logged naming the file and key:\n{}",
+        outcome.stderr
+    );
+}
+
+#[test]
+fn watch_with_a_bad_config_exits_2() {
+    let work = Workdir::new();
+    work.write_config("colour = \"red\"\n");
+    let config = work.config_path();
+    let outcome = work.sitefeed(&["watch", "--config", config.to_str().expect("utf-8 path")]);
+    outcome.assert_code(2);
+    assert!(outcome.stderr.contains("colour"), "{}", outcome.stderr);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1042,6 +1211,12 @@ fn spawn_run(work: &Workdir) -> common::Running {
     work.spawn(&["run", "--config", config.to_str().expect("utf-8 path")])
 }
 
+/// `sitefeed watch` in the background.
+fn spawn_watch(work: &Workdir) -> common::Running {
+    let config = work.config_path();
+    work.spawn(&["watch", "--config", config.to_str().expect("utf-8 path")])
+}
+
 /// Blocks until `server` has received a request for `path` (at most 30 s).
 fn wait_for_request(server: &Server, path: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -1049,6 +1224,15 @@ fn wait_for_request(server: &Server, path: &str) {
         assert!(Instant::now() < deadline, "no request for {path} came");
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// Names of the feeds with files in `output/` (by their RSS file), sorted.
+fn feeds_written(work: &Workdir) -> Vec<String> {
+    work.output_files()
+        .iter()
+        .filter_map(|f| f.strip_suffix(".rss"))
+        .map(str::to_string)
+        .collect()
 }
 
 fn paths_of(requests: &[Request]) -> Vec<String> {
