@@ -37,6 +37,12 @@ pub enum Command {
         #[command(flatten)]
         config: ConfigArg,
     },
+    /// Show what sitefeed extracts from a page, with where each value came from.
+    ///
+    /// `probe URL` fetches an article page and prints its fields; `probe --section URL` prints
+    /// the article links found on a section page and the rule that found each; `probe --json
+    /// FILE...` reads saved pages and prints one JSON object per page.
+    Probe(ProbeArgs),
     /// Validate the config without any network access.
     Check {
         #[command(flatten)]
@@ -54,4 +60,34 @@ pub struct ConfigArg {
         default_value = "feeds.toml"
     )]
     pub path: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ProbeArgs {
+    /// The page URL; with --json, saved page files (`FILE` or `FILE=URL`).
+    #[arg(value_name = "URL|FILE")]
+    pub targets: Vec<String>,
+    /// Print the article links of this section page instead.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["json", "manifest"])]
+    pub section: Option<String>,
+    /// With --section: use this feed's article_selector / article_pattern from the config.
+    #[arg(long, value_name = "NAME", requires = "section")]
+    pub feed: Option<String>,
+    /// Read saved pages and print one JSON object per page and line.
+    #[arg(long)]
+    pub json: bool,
+    /// With --json: the address the files were fetched from, for resolving relative links.
+    #[arg(long, value_name = "URL", requires = "json")]
+    pub url: Option<String>,
+    /// With --json: a JSON-lines manifest of pages (`file`, `url`, `id`).
+    #[arg(long, value_name = "PATH", requires = "json")]
+    pub manifest: Option<PathBuf>,
+    /// The config whose user_agent, delay and limits are used (defaults when absent).
+    #[arg(
+        long = "config",
+        short = 'c',
+        value_name = "PATH",
+        default_value = "feeds.toml"
+    )]
+    pub config: PathBuf,
 }

@@ -24,6 +24,8 @@ pub const DEFAULT_OUTPUT_DIR: &str = "output";
 pub const DEFAULT_STATE: &str = "sitefeed.db";
 /// Minimum gap between two requests to one host.
 pub const DEFAULT_DELAY: Duration = Duration::from_secs(1);
+/// The title of the index page and the OPML list.
+pub const DEFAULT_TITLE: &str = "Feeds";
 /// Entries per feed.
 pub const DEFAULT_MAX_ITEMS: usize = 50;
 /// Whole-request timeout (connect, headers and body).
@@ -108,6 +110,10 @@ pub struct Config {
     pub lock_timeout: Duration,
     pub refresh_window: Duration,
     pub refresh_interval: Duration,
+    /// Refuse requests to loopback, private and link-local addresses.
+    pub block_private_addresses: bool,
+    /// The title of `index.html` and `feeds.opml`.
+    pub title: String,
     pub feeds: Vec<Feed>,
 }
 
@@ -196,6 +202,8 @@ struct RawConfig {
     refresh_window: Option<Spanned<String>>,
     refresh_interval: Option<Spanned<String>>,
     respect_robots: Option<bool>,
+    block_private_addresses: Option<bool>,
+    title: Option<Spanned<String>>,
     max_items: Option<Spanned<i64>>,
     timezone: Option<Spanned<String>>,
     #[serde(default)]
@@ -497,6 +505,11 @@ impl Config {
             lock_timeout,
             refresh_window,
             refresh_interval,
+            block_private_addresses: raw.block_private_addresses.unwrap_or(false),
+            title: match &raw.title {
+                Some(t) => ctx.non_empty(t, "title")?.to_string(),
+                None => DEFAULT_TITLE.to_string(),
+            },
             feeds,
         })
     }

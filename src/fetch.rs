@@ -71,6 +71,8 @@ pub enum FetchError {
     Redirect { url: Url, refusal: String },
     #[error("GET {url}: {message}")]
     Transport { url: Url, message: String },
+    #[error("GET {url}: {address} is a loopback, private or link-local address (block_private_addresses)")]
+    Private { url: Url, address: String },
 }
 
 impl FetchError {
@@ -95,6 +97,42 @@ pub struct FetchSettings {
     pub retries: u32,
     /// The first retry's wait; each further retry doubles it.
     pub retry_backoff: Duration,
+    /// Refuse loopback, private and link-local addresses (for untrusted configs).
+    pub block_private_addresses: bool,
+}
+
+impl Default for FetchSettings {
+    /// The settings a config with none of the fetch keys gets.
+    fn default() -> FetchSettings {
+        use crate::config as c;
+        FetchSettings {
+            user_agent: c::default_user_agent(),
+            delay: c::DEFAULT_DELAY,
+            connect_timeout: c::DEFAULT_CONNECT_TIMEOUT,
+            timeout: c::DEFAULT_TIMEOUT,
+            max_body_size: c::DEFAULT_MAX_BODY_SIZE,
+            max_redirects: c::DEFAULT_MAX_REDIRECTS,
+            retries: c::DEFAULT_RETRIES,
+            retry_backoff: c::DEFAULT_RETRY_BACKOFF,
+            block_private_addresses: false,
+        }
+    }
+}
+
+impl From<&crate::config::Config> for FetchSettings {
+    fn from(config: &crate::config::Config) -> FetchSettings {
+        FetchSettings {
+            user_agent: config.user_agent.clone(),
+            delay: config.delay,
+            connect_timeout: config.connect_timeout,
+            timeout: config.timeout,
+            max_body_size: config.max_body_size,
+            max_redirects: config.max_redirects,
+            retries: config.retries,
+            retry_backoff: config.retry_backoff,
+            block_private_addresses: config.block_private_addresses,
+        }
+    }
 }
 
 impl FetchSettings {
@@ -109,6 +147,7 @@ impl FetchSettings {
             max_redirects: 5,
             retries: 0,
             retry_backoff: Duration::from_millis(100),
+            block_private_addresses: false,
         }
     }
 }
@@ -344,6 +383,9 @@ impl Fetcher {
         validators: Option<&Validators>,
         policy: &Policy,
     ) -> Result<Response, FetchError> {
+        if self.settings.block_private_addresses {
+            check_public(url)?;
+        }
         let host_name = url.host_str().unwrap_or_default().to_string();
         let host = self.host(&host_name);
         let mut host = host.lock().unwrap_or_else(|e| e.into_inner());
@@ -398,7 +440,7 @@ impl Fetcher {
                 .unwrap_or(false)
         });
         if !fresh {
-            let record = self.fetch_robots(host, url);
+            let record = self.fetch_robots(host, url)?;
             let robot = parse_robots(&record);
             host.crawl_delay = crawl_delay(robot.as_ref());
             host.robots = Some((record, robot));
@@ -420,7 +462,10 @@ impl Fetcher {
         }
     }
 
-    fn fetch_robots(&self, host: &mut Host, url: &Url) -> RobotsRecord {
+    /// Fetches the host's robots.txt. A server error makes a record that disallows everything
+    /// (RFC 9309); a network error is this request's error and is not remembered, since the
+    /// page itself cannot be fetched either.
+    fn fetch_robots(&self, host: &mut Host, url: &Url) -> Result<RobotsRecord, FetchError> {
         let robots_url = robots_url(url);
         let record = |body: String, unreachable: bool| RobotsRecord {
             host: url.host_str().unwrap_or_default().to_ascii_lowercase(),
@@ -430,24 +475,50 @@ impl Fetcher {
         };
         self.wait_slot(host);
         let Ok(robots) = Url::parse(&robots_url) else {
-            return record(String::new(), false);
+            return Ok(record(String::new(), false));
         };
-        match self.send(&robots, None) {
+        // RFC 9309: follow at least five redirects (http -> https is common).
+        let mut robots = robots;
+        let mut result = self.send(&robots, None);
+        for _ in 0..5 {
+            let Ok(response) = &result else { break };
+            let location = response
+                .headers
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|l| robots.join(l).ok())
+                .filter(|u| matches!(u.scheme(), "http" | "https"));
+            match location {
+                Some(next) if (300..400).contains(&response.status) => {
+                    robots = next;
+                    self.wait_slot(host);
+                    result = self.send(&robots, None);
+                }
+                _ => break,
+            }
+        }
+        match result {
             Ok(response) if (200..300).contains(&response.status) => {
                 let body = response.body.unwrap_or_default();
                 // A robots.txt larger than 500 KiB is cut there, as RFC 9309 allows.
                 let body = &body[..body.len().min(500 * 1024)];
-                record(String::from_utf8_lossy(body).into_owned(), false)
+                Ok(record(String::from_utf8_lossy(body).into_owned(), false))
             }
-            Ok(response) if (400..500).contains(&response.status) => record(String::new(), false),
+            Ok(response) if (300..500).contains(&response.status) => {
+                Ok(record(String::new(), false))
+            }
             Ok(response) => {
                 debug!("{robots_url}: HTTP {}", response.status);
-                record(String::new(), true)
+                Ok(record(String::new(), true))
             }
-            Err(err) => {
-                debug!("{robots_url}: {}", err.error);
-                record(String::new(), true)
-            }
+            Err(err) => match *err.error {
+                FetchError::Transport { message, .. } => Err(FetchError::Transport {
+                    url: url.clone(),
+                    message,
+                }),
+                // A robots.txt too large to read is treated as absent.
+                _ => Ok(record(String::new(), false)),
+            },
         }
     }
 
@@ -529,6 +600,60 @@ impl Fetcher {
 struct SendError {
     error: Box<FetchError>,
     retryable: bool,
+}
+
+/// Refuses `url` when its host is, or resolves to, an address that is not public. Resolution
+/// here and again on connect leaves a window for DNS rebinding; this guards configs, not
+/// against an adversarial resolver.
+fn check_public(url: &Url) -> Result<(), FetchError> {
+    use std::net::{IpAddr, ToSocketAddrs};
+    let port = url.port_or_known_default().unwrap_or(80);
+    let addresses: Vec<IpAddr> = match url.host() {
+        Some(url::Host::Ipv4(ip)) => vec![IpAddr::V4(ip)],
+        Some(url::Host::Ipv6(ip)) => vec![IpAddr::V6(ip)],
+        Some(url::Host::Domain(name)) => (name, port)
+            .to_socket_addrs()
+            .map(|addrs| addrs.map(|a| a.ip()).collect())
+            .map_err(|err| FetchError::Transport {
+                url: url.clone(),
+                message: format!("cannot resolve {name}: {err}"),
+            })?,
+        None => Vec::new(),
+    };
+    match addresses.into_iter().find(|ip| !is_public(ip)) {
+        Some(ip) => Err(FetchError::Private {
+            url: url.clone(),
+            address: ip.to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
+fn is_public(ip: &std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(&IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80)
+        }
+    }
 }
 
 fn robots_url(url: &Url) -> String {
@@ -656,6 +781,31 @@ mod tests {
         assert!(!redirect_allowed(&from, &other, &[]));
         assert!(redirect_allowed(&from, &other, &["tracker.example".into()]));
         assert!(redirect_allowed(&from, &other, &["*".into()]));
+    }
+
+    #[test]
+    fn private_addresses_are_told_apart() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fc00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(!is_public(&ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["93.184.216.34", "8.8.8.8", "2606:4700::1111"] {
+            assert!(is_public(&ip.parse().unwrap()), "{ip}");
+        }
+        let err = check_public(&Url::parse("http://127.0.0.1:8080/x").unwrap()).unwrap_err();
+        assert!(err.to_string().contains("block_private_addresses"), "{err}");
+        assert!(check_public(&Url::parse("http://[::1]/x").unwrap()).is_err());
     }
 
     #[test]

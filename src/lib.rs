@@ -23,6 +23,7 @@ pub mod extract;
 pub mod fetch;
 pub mod model;
 pub mod output;
+pub mod probe;
 pub mod render;
 pub mod run;
 pub mod schedule;

@@ -16,6 +16,17 @@ fn main() -> ExitCode {
     init_logging(&cli);
     let quiet = cli.quiet;
     match cli.command {
+        Command::Probe(args) => match sitefeed::probe::run(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err @ sitefeed::probe::ProbeError::Usage(_)) => {
+                eprintln!("sitefeed: {err}");
+                ExitCode::from(2)
+            }
+            Err(err) => {
+                eprintln!("sitefeed: {err}");
+                ExitCode::from(1)
+            }
+        },
         Command::Check { config } => match Config::load(&config.path) {
             Ok(loaded) => {
                 println!(
@@ -84,13 +95,14 @@ fn config_error(err: sitefeed::config::ConfigError) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Warnings only by default, so cron mails nothing but problems.
+/// Warnings only by default, so cron mails nothing but problems. Libraries log at error only:
+/// the HTML parser's remarks about broken markup are not the user's problem.
 fn init_logging(cli: &Cli) {
     let level = match (cli.quiet, cli.verbose) {
         (true, _) => "error",
-        (false, 0) => "warn",
-        (false, 1) => "info",
-        (false, _) => "debug",
+        (false, 0) => "error,sitefeed=warn",
+        (false, 1) => "error,sitefeed=info",
+        (false, _) => "warn,sitefeed=debug",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
     tracing_subscriber::fmt()

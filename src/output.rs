@@ -45,7 +45,13 @@ pub fn write_if_changed(dir: &Path, file_name: &str, bytes: &[u8]) -> Result<Wri
     // and the pid keeps two processes from sharing one.
     let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = fs::File::create(&temp)?;
+        // A leftover from a killed run is removed; `create_new` never follows a link planted
+        // at the temporary name.
+        let _ = fs::remove_file(&temp);
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         fs::rename(&temp, &path)

@@ -158,16 +158,7 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
     std::fs::create_dir_all(&config.output_dir)
         .with_context(|| format!("cannot create output_dir {}", config.output_dir.display()))?;
     let store = Store::open(&config.state)?;
-    let fetcher = Fetcher::new(FetchSettings {
-        user_agent: config.user_agent.clone(),
-        delay: config.delay,
-        connect_timeout: config.connect_timeout,
-        timeout: config.timeout,
-        max_body_size: config.max_body_size,
-        max_redirects: config.max_redirects,
-        retries: config.retries,
-        retry_backoff: config.retry_backoff,
-    });
+    let fetcher = Fetcher::new(FetchSettings::from(config));
     fetcher.load_robots(store.robots()?);
 
     let feeds: Vec<&Feed> = config
@@ -187,6 +178,7 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
         fetcher: &fetcher,
         store: Mutex::new(store),
         progress: &progress,
+        articles_done: Default::default(),
         options,
     };
 
@@ -240,7 +232,6 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
         fetch: fetcher.stats(),
         elapsed: started.elapsed(),
     };
-    info!("{}", report.summary());
     Ok(report)
 }
 
@@ -263,6 +254,8 @@ struct Pass<'a> {
     fetcher: &'a Fetcher,
     store: Mutex<Store>,
     progress: &'a ProgressBar,
+    /// Articles fetched so far in this pass, for the progress bar.
+    articles_done: std::sync::atomic::AtomicUsize,
     options: &'a RunOptions,
 }
 
@@ -529,8 +522,10 @@ impl Pass<'_> {
         validators: Option<&crate::fetch::Validators>,
     ) -> Result<Option<FetchedArticle>, String> {
         let url = Url::parse(key).map_err(|err| format!("bad article URL {key}: {err}"))?;
-        self.progress.set_message(url.to_string());
-        match self.fetcher.get(&url, validators, policy) {
+        let result = self.fetcher.get(&url, validators, policy);
+        let done = self.articles_done.fetch_add(1, Ordering::Relaxed) + 1;
+        self.progress.set_message(format!("{done} articles  {url}"));
+        match result {
             Ok(Fetched::Page(page)) => {
                 let mut article = extract::extract(&page.html, &page.url, feed.timezone).article;
                 if !is_plausible_canonical(&article.url, &url) {
@@ -604,7 +599,7 @@ fn write_site_files(config: &Config, store: &Store) -> Result<(), PassError> {
             store.feed_status(&feed.name)?.unwrap_or_default(),
         ));
     }
-    let title = "Feeds";
+    let title = &config.title;
     let dir = &config.output_dir;
     output::write_if_changed(dir, site::INDEX_FILE, &site::index_html(title, &summaries))?;
     output::write_if_changed(dir, site::OPML_FILE, &site::opml(title, &summaries))?;
