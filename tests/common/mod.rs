@@ -1,6 +1,10 @@
 //! Helpers shared by the end-to-end tests: the loopback fixture [`server`], the hand-written
 //! Sputnik-shaped fixture site ([`site`]), and [`Workdir`], a temp directory holding a
-//! `feeds.toml` in which the real `sitefeed` binary is run with a timeout.
+//! `feeds.toml` in which the real `sitefeed` binary is run with a timeout, or started in the
+//! background ([`Running`]) for tests of locking and of the long-running scheduler.
+
+// Each test binary uses its own subset of these helpers.
+#![allow(dead_code)]
 
 pub mod server;
 pub mod site;
@@ -27,13 +31,32 @@ pub const USER_AGENT: &str = "sitefeed-e2e/1.0 (+https://feeds.example.org/)";
 /// A `feeds.toml` with the top-level keys every test uses, followed by `feeds` (TOML `[[feed]]`
 /// tables) in which `{{BASE}}` stands for the server's `http://127.0.0.1:PORT`.
 pub fn config(server: &Server, feeds: &str) -> String {
-    let header = format!(
-        "output_dir = \"output\"\n\
-         state = \"state.db\"\n\
-         base_url = \"{PUBLIC_BASE}\"\n\
-         user_agent = \"{USER_AGENT}\"\n\
-         delay = \"0s\"\n"
-    );
+    config_with(server, &[], feeds)
+}
+
+/// Like [`config`], with top-level `settings` (key and TOML value, such as
+/// `("delay", "\"300ms\"")`) replacing the standard ones or added after them.
+pub fn config_with(server: &Server, settings: &[(&str, &str)], feeds: &str) -> String {
+    let standard = [
+        ("output_dir", "\"output\"".to_string()),
+        ("state", "\"state.db\"".to_string()),
+        ("base_url", format!("\"{PUBLIC_BASE}\"")),
+        ("user_agent", format!("\"{USER_AGENT}\"")),
+        ("delay", "\"0s\"".to_string()),
+    ];
+    let mut header = String::new();
+    for (key, value) in &standard {
+        let value = settings
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(value.as_str(), |(_, v)| v);
+        header.push_str(&format!("{key} = {value}\n"));
+    }
+    for (key, value) in settings {
+        if !standard.iter().any(|(k, _)| k == key) {
+            header.push_str(&format!("{key} = {value}\n"));
+        }
+    }
     header + &site::fill(feeds, server)
 }
 
@@ -106,6 +129,14 @@ impl Workdir {
         self.sitefeed(&["run", "--config", config.to_str().expect("utf-8 path")])
     }
 
+    /// `sitefeed run --config <dir>/feeds.toml` followed by `extra` arguments.
+    pub fn run_with(&self, extra: &[&str]) -> Outcome {
+        let config = self.config_path();
+        let mut args = vec!["run", "--config", config.to_str().expect("utf-8 path")];
+        args.extend_from_slice(extra);
+        self.sitefeed(&args)
+    }
+
     /// `sitefeed check --config <dir>/feeds.toml`.
     pub fn check(&self) -> Outcome {
         let config = self.config_path();
@@ -115,6 +146,11 @@ impl Workdir {
     /// Runs the binary with `args` from inside the directory, bounded by [`RUN_TIMEOUT`].
     /// Proxy variables are cleared so requests to 127.0.0.1 go straight to the fixture server.
     pub fn sitefeed(&self, args: &[&str]) -> Outcome {
+        self.spawn(args).wait_for(RUN_TIMEOUT)
+    }
+
+    /// Starts the binary with `args` from inside the directory and returns at once.
+    pub fn spawn(&self, args: &[&str]) -> Running {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sitefeed"))
             .args(args)
             .current_dir(self.path())
@@ -134,19 +170,10 @@ impl Workdir {
         // Drain both pipes on threads so a chatty child cannot block on a full pipe.
         let stdout = drain(child.stdout.take().expect("piped stdout"));
         let stderr = drain(child.stderr.take().expect("piped stderr"));
-        let status = wait_with_timeout(&mut child, RUN_TIMEOUT);
-        let stdout = stdout.join().expect("stdout reader");
-        let stderr = stderr.join().expect("stderr reader");
-        let Some(status) = status else {
-            panic!(
-                "sitefeed {args:?} ran longer than {RUN_TIMEOUT:?} and was killed\n\
-                 --- stdout ---\n{stdout}\n--- stderr ---\n{stderr}"
-            );
-        };
-        Outcome {
-            code: status.code(),
-            stdout,
-            stderr,
+        Running {
+            child,
+            args: args.iter().map(|a| a.to_string()).collect(),
+            pipes: Some((stdout, stderr)),
         }
     }
 
@@ -197,6 +224,65 @@ impl Workdir {
             .unwrap_or_default();
         names.sort();
         names
+    }
+}
+
+/// A `sitefeed` process started with [`Workdir::spawn`]; killed if dropped while running.
+pub struct Running {
+    child: Child,
+    args: Vec<String>,
+    pipes: Option<(JoinHandle<String>, JoinHandle<String>)>,
+}
+
+impl Running {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the process has exited (it is not reaped for good: [`Running::wait_for`] still
+    /// returns its outcome).
+    pub fn has_exited(&mut self) -> bool {
+        self.child.try_wait().expect("poll sitefeed").is_some()
+    }
+
+    /// Sends `signal` (a name `kill` knows, like `TERM` or `HUP`) to the process.
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.pid().to_string())
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{signal} {} failed", self.pid());
+    }
+
+    /// Waits up to `timeout` for the process to exit and returns how it ended; panics, showing
+    /// its output, if it had to be killed.
+    pub fn wait_for(mut self, timeout: Duration) -> Outcome {
+        let status = wait_with_timeout(&mut self.child, timeout);
+        let (stdout, stderr) = self.pipes.take().expect("waited once");
+        let stdout = stdout.join().expect("stdout reader");
+        let stderr = stderr.join().expect("stderr reader");
+        let Some(status) = status else {
+            panic!(
+                "sitefeed {:?} ran longer than {timeout:?} and was killed\n\
+                 --- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
+                self.args
+            );
+        };
+        Outcome {
+            code: status.code(),
+            stdout,
+            stderr,
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if self.pipes.is_some() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 

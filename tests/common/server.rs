@@ -1,18 +1,21 @@
 //! A loopback HTTP/1.1 fixture server for the end-to-end tests.
 //!
-//! It binds `127.0.0.1:0`, answers one request per connection from an in-memory route table
-//! and records every request, so a test can both stage a site and check what the binary asked
-//! for. Routes can change between two runs of the binary (a section that starts failing, an
-//! article that leaves a page). Every socket read and write has a timeout, so a confused client
-//! can never hang a test.
+//! It binds a free port on `127.0.0.1` (or another loopback address, so a test can stage
+//! several "hosts"), answers one request per connection from an in-memory route table and
+//! records every request with the moments it arrived and was answered, so a test can both stage
+//! a site and check what the binary asked for, and when. Routes can change between two runs of
+//! the binary (a section that starts failing, an article that leaves a page), answer a sequence
+//! (a 429, then the page), honour `If-None-Match` / `If-Modified-Since`, and misbehave on
+//! purpose: answer late, drip the body, send a huge body or cut the connection mid-body. Every
+//! socket read and write has a timeout, so a confused client can never hang a test.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Bound on every socket read and write of the server.
 const IO_TIMEOUT: Duration = Duration::from_secs(5);
@@ -21,12 +24,35 @@ const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// Request bodies are read and dropped up to this size.
 const MAX_BODY_BYTES: u64 = 1024 * 1024;
 
+/// Size of the pieces a large or dripped body is written in.
+const WRITE_CHUNK: usize = 64 * 1024;
+
 /// A canned HTTP response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// How the server sends it; the default is at once and whole.
+    pub delivery: Delivery,
+}
+
+/// How a response is put on the wire, for tests of a client's limits and patience.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Delivery {
+    /// Wait this long after reading the request before answering.
+    pub delay: Duration,
+    /// Bytes of filler (spaces) sent after `body` and counted in `Content-Length`, streamed
+    /// so a test can serve tens of megabytes without holding them.
+    pub padding: u64,
+    /// Write the body in pieces of this many bytes with this pause after each.
+    pub drip: Option<(usize, Duration)>,
+    /// Close the connection after this many body bytes, although `Content-Length` promised
+    /// the whole body.
+    pub cut_after: Option<usize>,
+    /// Answer `304 Not Modified` when the request's `If-None-Match` matches the `ETag` header
+    /// (or, without `If-None-Match`, its `If-Modified-Since` equals `Last-Modified`).
+    pub conditional: bool,
 }
 
 impl Response {
@@ -36,6 +62,7 @@ impl Response {
             status: 200,
             headers: vec![("Content-Type".into(), content_type.into())],
             body: body.into(),
+            delivery: Delivery::default(),
         }
     }
 
@@ -50,13 +77,107 @@ impl Response {
             status,
             headers: vec![("Content-Type".into(), "text/plain; charset=utf-8".into())],
             body: reason(status).as_bytes().to_vec(),
+            delivery: Delivery::default(),
         }
+    }
+
+    /// A redirect with `status` (301, 302, 303, 307 or 308) to `location`.
+    pub fn redirect(status: u16, location: &str) -> Response {
+        Response::status(status).header("Location", location)
     }
 
     /// Adds one header.
     pub fn header(mut self, name: &str, value: &str) -> Response {
         self.headers.push((name.into(), value.into()));
         self
+    }
+
+    /// The value of header `name` (case-insensitive), if set.
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Sets `ETag` and answers matching `If-None-Match` requests with 304.
+    pub fn etag(mut self, etag: &str) -> Response {
+        self.delivery.conditional = true;
+        self.header("ETag", etag)
+    }
+
+    /// Sets `Last-Modified` and answers matching `If-Modified-Since` requests with 304.
+    pub fn last_modified(mut self, date: &str) -> Response {
+        self.delivery.conditional = true;
+        self.header("Last-Modified", date)
+    }
+
+    /// Answers only after `delay`.
+    pub fn delay(mut self, delay: Duration) -> Response {
+        self.delivery.delay = delay;
+        self
+    }
+
+    /// Appends `bytes` of filler to the body, streamed.
+    pub fn padding(mut self, bytes: u64) -> Response {
+        self.delivery.padding = bytes;
+        self
+    }
+
+    /// Writes the body `chunk` bytes at a time, pausing `pause` after each.
+    pub fn drip(mut self, chunk: usize, pause: Duration) -> Response {
+        self.delivery.drip = Some((chunk.max(1), pause));
+        self
+    }
+
+    /// Closes the connection after `bytes` of the body.
+    pub fn cut_after(mut self, bytes: usize) -> Response {
+        self.delivery.cut_after = Some(bytes);
+        self
+    }
+
+    /// The body gzip-compressed, sent with `Content-Encoding: gzip`.
+    pub fn gzip(mut self) -> Response {
+        use flate2::{write::GzEncoder, Compression};
+        let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+        encoder.write_all(&self.body).expect("gzip into memory");
+        self.body = encoder.finish().expect("gzip into memory");
+        self.header("Content-Encoding", "gzip")
+    }
+
+    /// Whether `request` carries validators that match this response's.
+    fn not_modified_for(&self, request: &Request) -> bool {
+        if !self.delivery.conditional || self.status != 200 {
+            return false;
+        }
+        // RFC 9110: If-None-Match wins; If-Modified-Since only counts without it.
+        match request.header("If-None-Match") {
+            Some(tags) => self
+                .header_value("ETag")
+                .is_some_and(|etag| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*")),
+            None => request
+                .header("If-Modified-Since")
+                .is_some_and(|since| self.header_value("Last-Modified") == Some(since)),
+        }
+    }
+
+    /// The bodiless 304 that stands for this response.
+    fn as_not_modified(&self) -> Response {
+        let keep = ["ETag", "Last-Modified", "Cache-Control", "Date"];
+        Response {
+            status: 304,
+            headers: self
+                .headers
+                .iter()
+                .filter(|(n, _)| keep.iter().any(|k| n.eq_ignore_ascii_case(k)))
+                .cloned()
+                .collect(),
+            body: Vec::new(),
+            delivery: Delivery {
+                delay: self.delivery.delay,
+                ..Delivery::default()
+            },
+        }
     }
 }
 
@@ -67,6 +188,14 @@ pub struct Request {
     /// The request target as sent: path plus query.
     pub target: String,
     pub headers: Vec<(String, String)>,
+    /// When the request head had been read.
+    pub received: Instant,
+    /// When the server started writing its answer (after any [`Delivery::delay`]); `None`
+    /// while it is still waiting. A client cannot have seen any of the answer before this, so
+    /// a request that arrives earlier on the same host overlapped this one.
+    pub answered: Option<Instant>,
+    /// Unique per server, to find the request again in the log.
+    id: u64,
 }
 
 impl Request {
@@ -87,15 +216,40 @@ impl Request {
 #[derive(Default)]
 struct State {
     routes: Mutex<HashMap<String, Response>>,
+    /// Paths answered by a list of responses in turn, the last one repeating.
+    sequences: Mutex<HashMap<String, (Vec<Response>, usize)>>,
     prefixes: Mutex<Vec<(String, Response)>>,
     requests: Mutex<Vec<Request>>,
+    next_id: AtomicU64,
     stopping: AtomicBool,
 }
 
 impl State {
-    /// The exact target first, then the path without its query (servers ignore unknown
-    /// parameters such as `utm_source`), then the longest matching prefix route.
+    /// A sequence route first, then the exact target, then the path without its query
+    /// (servers ignore unknown parameters such as `utm_source`), then the longest matching
+    /// prefix route. A conditional response whose validators match becomes a 304.
     fn answer(&self, request: &Request) -> Response {
+        let response = self.route(request);
+        if response.not_modified_for(request) {
+            response.as_not_modified()
+        } else {
+            response
+        }
+    }
+
+    fn route(&self, request: &Request) -> Response {
+        {
+            let mut sequences = lock(&self.sequences);
+            let key = [request.target.as_str(), request.path()]
+                .into_iter()
+                .find(|k| sequences.contains_key(*k))
+                .map(str::to_string);
+            if let Some((responses, served)) = key.and_then(|k| sequences.get_mut(&k)) {
+                let response = responses[(*served).min(responses.len() - 1)].clone();
+                *served += 1;
+                return response;
+            }
+        }
         let routes = lock(&self.routes);
         if let Some(response) = routes
             .get(&request.target)
@@ -120,9 +274,16 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts a server with no routes on a free loopback port.
+    /// Starts a server with no routes on a free port of 127.0.0.1.
     pub fn start() -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        Server::start_on("127.0.0.1")
+    }
+
+    /// Starts a server with no routes on a free port of loopback address `ip` (such as
+    /// `127.0.0.2`: on Linux all of 127.0.0.0/8 is loopback), a host of its own for a client.
+    pub fn start_on(ip: &str) -> Server {
+        let listener = TcpListener::bind((ip, 0))
+            .unwrap_or_else(|e| panic!("bind {ip}:0 (is {ip} a loopback address here?): {e}"));
         let addr = listener.local_addr().expect("local address");
         let state = Arc::new(State::default());
         let acceptor = {
@@ -157,6 +318,13 @@ impl Server {
         lock(&self.state.routes).insert(path.to_string(), response);
     }
 
+    /// Answers `path` with `responses` in turn (the first request gets the first), then keeps
+    /// answering with the last one. Takes precedence over [`Server::route`].
+    pub fn route_sequence(&self, path: &str, responses: Vec<Response>) {
+        assert!(!responses.is_empty(), "a sequence needs a response");
+        lock(&self.state.sequences).insert(path.to_string(), (responses, 0));
+    }
+
     /// Serves `response` for every path under `prefix` that has no exact route.
     pub fn route_prefix(&self, prefix: &str, response: Response) {
         lock(&self.state.prefixes).push((prefix.to_string(), response));
@@ -165,11 +333,20 @@ impl Server {
     /// Stops serving `path`; it answers 404 from now on.
     pub fn remove(&self, path: &str) {
         lock(&self.state.routes).remove(path);
+        lock(&self.state.sequences).remove(path);
     }
 
     /// Every request received so far, in arrival order.
     pub fn requests(&self) -> Vec<Request> {
         lock(&self.state.requests).clone()
+    }
+
+    /// The requests received so far for `path` (query dropped), in arrival order.
+    pub fn requests_for(&self, path: &str) -> Vec<Request> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path() == path)
+            .collect()
     }
 
     /// The paths (queries dropped) of every request received so far.
@@ -215,11 +392,20 @@ fn handle(stream: TcpStream, state: &State) -> std::io::Result<()> {
     stream.set_read_timeout(Some(IO_TIMEOUT))?;
     stream.set_write_timeout(Some(IO_TIMEOUT))?;
     let mut reader = BufReader::new(stream.try_clone()?);
-    let Some(request) = read_request(&mut reader)? else {
+    let Some(mut request) = read_request(&mut reader)? else {
         return Ok(());
     };
+    request.id = state.next_id.fetch_add(1, Ordering::SeqCst);
     lock(&state.requests).push(request.clone());
     let response = state.answer(&request);
+    thread::sleep(response.delivery.delay);
+    if let Some(logged) = lock(&state.requests)
+        .iter_mut()
+        .rev()
+        .find(|r| r.id == request.id)
+    {
+        logged.answered = Some(Instant::now());
+    }
     write_response(stream, &request, &response)
 }
 
@@ -256,6 +442,9 @@ fn read_request(reader: &mut impl BufRead) -> std::io::Result<Option<Request>> {
         method: method.to_string(),
         target: target.to_string(),
         headers,
+        received: Instant::now(),
+        answered: None,
+        id: 0,
     };
     let body_len = request
         .header("Content-Length")
@@ -266,12 +455,14 @@ fn read_request(reader: &mut impl BufRead) -> std::io::Result<Option<Request>> {
     Ok(Some(request))
 }
 
-/// Writes `response` with an exact `Content-Length` and `Connection: close`, then closes.
+/// Writes `response` with an exact `Content-Length` and `Connection: close` as its
+/// [`Delivery`] says, then closes.
 fn write_response(
     mut stream: TcpStream,
     request: &Request,
     response: &Response,
 ) -> std::io::Result<()> {
+    let delivery = &response.delivery;
     let mut head = format!(
         "HTTP/1.1 {} {}\r\n",
         response.status,
@@ -280,17 +471,51 @@ fn write_response(
     for (name, value) in &response.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
+    let length = response.body.len() as u64 + delivery.padding;
     head.push_str(&format!(
-        "Content-Length: {}\r\nConnection: close\r\n\r\n",
-        response.body.len()
+        "Content-Length: {length}\r\nConnection: close\r\n\r\n"
     ));
     stream.write_all(head.as_bytes())?;
     let bodiless = request.method.eq_ignore_ascii_case("HEAD") || response.status == 304;
     if !bodiless {
-        stream.write_all(&response.body)?;
+        write_body(&mut stream, response)?;
     }
     stream.flush()?;
     stream.shutdown(Shutdown::Write)
+}
+
+/// The body, then the padding, in pieces: dripped, and cut short when asked.
+fn write_body(stream: &mut TcpStream, response: &Response) -> std::io::Result<()> {
+    let delivery = &response.delivery;
+    let (chunk, pause) = delivery.drip.unwrap_or((WRITE_CHUNK, Duration::ZERO));
+    let body = response.body.len() as u64;
+    let total = body + delivery.padding;
+    let end = delivery
+        .cut_after
+        .map_or(total, |cut| total.min(cut as u64));
+    let filler = vec![b' '; chunk];
+    let mut sent = 0u64;
+    while sent < end {
+        let n = (end - sent).min(chunk as u64);
+        if sent < body {
+            let to = (sent + n).min(body);
+            stream.write_all(&response.body[sent as usize..to as usize])?;
+            sent = to;
+        } else {
+            stream.write_all(&filler[..n as usize])?;
+            sent += n;
+        }
+        if !pause.is_zero() {
+            stream.flush()?;
+            thread::sleep(pause);
+        }
+    }
+    if delivery.cut_after.is_some() {
+        // Drop the connection without a clean end, as a server that died would.
+        stream.flush()?;
+        return stream.shutdown(Shutdown::Both);
+    }
+    Ok(())
 }
 
 fn reason(status: u16) -> &'static str {
@@ -298,8 +523,13 @@ fn reason(status: u16) -> &'static str {
         200 => "OK",
         301 => "Moved Permanently",
         302 => "Found",
+        303 => "See Other",
         304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        403 => "Forbidden",
         404 => "Not Found",
+        408 => "Request Timeout",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
@@ -410,5 +640,121 @@ mod tests {
         assert_eq!(server.paths(), ["/russia/", "/form"]);
         server.clear_requests();
         assert!(server.requests().is_empty());
+    }
+
+    #[test]
+    fn server_answers_a_sequence_then_repeats_its_last_response() {
+        let server = Server::start();
+        server.route_sequence(
+            "/world/",
+            vec![Response::status(429), Response::html("page")],
+        );
+        assert!(get(&server, "/world/").starts_with("HTTP/1.1 429"));
+        assert!(get(&server, "/world/").ends_with("page"));
+        assert!(get(&server, "/world/?again").ends_with("page"));
+        assert_eq!(server.requests_for("/world/").len(), 3);
+    }
+
+    #[test]
+    fn server_answers_matching_validators_with_304() {
+        let server = Server::start();
+        let date = "Tue, 27 Jan 2026 12:00:00 GMT";
+        server.route("/e/", Response::html("e").etag("\"v1\""));
+        server.route("/m/", Response::html("m").last_modified(date));
+        let conditional = |target: &str, header: &str| {
+            exchange(
+                &server,
+                &format!("GET {target} HTTP/1.1\r\nHost: t\r\n{header}\r\n\r\n"),
+            )
+        };
+        let hit = conditional("/e/", "If-None-Match: \"v0\", \"v1\"");
+        assert!(hit.starts_with("HTTP/1.1 304"), "{hit}");
+        assert!(
+            hit.contains("ETag: \"v1\"\r\n") && hit.ends_with("\r\n\r\n"),
+            "{hit}"
+        );
+        assert!(conditional("/e/", "If-None-Match: \"v0\"").ends_with("\r\n\r\ne"));
+        assert!(
+            conditional("/m/", &format!("If-Modified-Since: {date}")).starts_with("HTTP/1.1 304")
+        );
+        assert!(
+            conditional("/m/", "If-Modified-Since: Mon, 26 Jan 2026 12:00:00 GMT").ends_with("m")
+        );
+        // A stale If-None-Match wins over a matching If-Modified-Since.
+        let both = format!("If-None-Match: \"old\"\r\nIf-Modified-Since: {date}");
+        assert!(conditional("/m/", &both).starts_with("HTTP/1.1 200"));
+    }
+
+    #[test]
+    fn server_records_arrival_and_answer_times_of_a_delayed_response() {
+        let server = Server::start();
+        server.route(
+            "/slow/",
+            Response::html("s").delay(Duration::from_millis(200)),
+        );
+        let before = Instant::now();
+        assert!(get(&server, "/slow/").ends_with("s"));
+        let request = &server.requests()[0];
+        assert!(request.received >= before);
+        let answered = request.answered.expect("answered");
+        assert!(answered - request.received >= Duration::from_millis(200));
+    }
+
+    #[test]
+    fn server_pads_drips_and_cuts_bodies() {
+        let server = Server::start();
+        server.route("/big", Response::html("<p>").padding(100_000));
+        let big = get(&server, "/big");
+        assert!(
+            big.contains("Content-Length: 100003\r\n"),
+            "{}",
+            &big[..200]
+        );
+        assert!(big.ends_with(&format!("\r\n\r\n<p>{}", " ".repeat(100_000))));
+
+        server.route(
+            "/drip",
+            Response::html("abcdef").drip(2, Duration::from_millis(10)),
+        );
+        assert!(get(&server, "/drip").ends_with("\r\n\r\nabcdef"));
+
+        server.route("/cut", Response::html("abcdef").cut_after(3));
+        let cut = get(&server, "/cut");
+        assert!(cut.contains("Content-Length: 6\r\n"), "{cut}");
+        assert!(cut.ends_with("\r\n\r\nabc"), "{cut}");
+    }
+
+    #[test]
+    fn server_gzips_bodies() {
+        use flate2::read::GzDecoder;
+        let server = Server::start();
+        server.route("/z", Response::html("x".repeat(10_000)).gzip());
+        let mut stream = TcpStream::connect(server.hostport()).unwrap();
+        stream.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+        stream
+            .write_all(b"GET /z HTTP/1.1\r\nHost: t\r\n\r\n")
+            .unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        let head = String::from_utf8_lossy(&raw[..split]);
+        assert!(head.contains("Content-Encoding: gzip\r\n"), "{head}");
+        assert!(raw.len() - split < 1000, "not compressed");
+        let mut text = String::new();
+        GzDecoder::new(&raw[split..])
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, "x".repeat(10_000));
+    }
+
+    #[test]
+    fn servers_on_two_loopback_addresses_are_two_hosts() {
+        let a = Server::start();
+        let b = Server::start_on("127.0.0.2");
+        assert!(b.base().starts_with("http://127.0.0.2:"), "{}", b.base());
+        b.route("/", Response::html("b"));
+        assert!(get(&b, "/").ends_with("b"));
+        assert!(a.requests().is_empty());
+        assert_eq!(b.paths(), ["/"]);
     }
 }
