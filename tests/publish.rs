@@ -605,6 +605,86 @@ fn json_feed_text_matches_the_xml_feeds() {
     assert_eq!(item["authors"][0]["name"], HOSTILE_AUTHOR, "JSON author");
 }
 
+/// `feed.css` makes a feed file readable when a browser renders it as XML: the elements a person
+/// reads are displayed, and so is every element around them (a hidden `<channel>` hides the
+/// whole RSS feed, whatever its children say). Checked with a small cascade over the type
+/// selectors the stylesheet uses; `scripts/check-browser-view.sh` checks the same in Chromium.
+#[test]
+fn feed_css_shows_what_a_person_reads_in_rss_and_atom() {
+    let (_server, work) = sites(DATED_SECTIONS);
+    work.run().assert_code(0);
+    let css = work.output_text("feed.css");
+    let rules = css_display_rules(&css);
+    assert!(!rules.is_empty(), "no display rules in feed.css:\n{css}");
+
+    let shown = [
+        "rss channel title",
+        "rss channel description",
+        "rss channel item title",
+        "rss channel item link",
+        "rss channel item pubDate",
+        "rss channel item description",
+        "feed title",
+        "feed subtitle",
+        "feed entry title",
+        "feed entry id",
+        "feed entry published",
+        "feed entry summary",
+    ];
+    let hidden = [
+        "rss channel item guid",
+        "rss channel item category",
+        "feed entry category",
+        "feed entry author",
+    ];
+    let mut problems = Vec::new();
+    for path in shown {
+        let path: Vec<&str> = path.split(' ').collect();
+        if let Some(i) = (1..=path.len()).find(|&i| display(&rules, &path[..i]) == "none") {
+            problems.push(format!(
+                "{} is hidden because <{}> is display:none",
+                path.join(">"),
+                path[i - 1]
+            ));
+        }
+    }
+    for path in hidden {
+        let path: Vec<&str> = path.split(' ').collect();
+        if (1..=path.len()).all(|i| display(&rules, &path[..i]) != "none") {
+            problems.push(format!("{} is shown", path.join(">")));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "feed.css:\n{}\n{css}",
+        problems.join("\n")
+    );
+}
+
+/// The cascade helper itself: order and specificity decide, as in a browser.
+#[test]
+fn css_cascade_helper_follows_specificity_then_order() {
+    let css = "/* c */ :root{display:none} channel,item{display:block} rss *{display:none} \
+               channel>item{display:block} rss>channel{display:block} item>guid::before{display:block}";
+    let rules = css_display_rules(css);
+    assert_eq!(display(&rules, &["rss"]), "inline");
+    assert_eq!(
+        display(&rules, &["rss", "channel"]),
+        "block",
+        "rss>channel beats rss *"
+    );
+    assert_eq!(display(&rules, &["rss", "channel", "item"]), "block");
+    assert_eq!(display(&rules, &["rss", "channel", "item", "guid"]), "none");
+    let without_fix = css_display_rules(
+        css.trim_end_matches(" rss>channel{display:block} item>guid::before{display:block}"),
+    );
+    assert_eq!(
+        display(&without_fix, &["rss", "channel"]),
+        "none",
+        "a later rss * beats an earlier channel"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Selection
 
@@ -1584,6 +1664,86 @@ fn check_json_validity(work: &Workdir, name: &str) {
             "{what}: no content"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers: a small CSS cascade for feed.css
+
+/// One `selector { display: ... }` rule: the selector as type names, `*` and `>` tokens.
+struct DisplayRule {
+    selector: Vec<String>,
+    display: String,
+}
+
+/// The rules of `css` that set `display`, in order, one per selector of a list. Rules with
+/// pseudo-classes or pseudo-elements (`:root`, `::before`) are left out: they do not decide
+/// whether an element is shown.
+fn css_display_rules(css: &str) -> Vec<DisplayRule> {
+    let mut text = css.to_string();
+    while let Some(start) = text.find("/*") {
+        let end = text[start..]
+            .find("*/")
+            .map_or(text.len(), |e| start + e + 2);
+        text.replace_range(start..end, "");
+    }
+    let mut rules = Vec::new();
+    for block in text.split('}') {
+        let Some((selectors, declarations)) = block.split_once('{') else {
+            continue;
+        };
+        let display = declarations.split(';').find_map(|d| {
+            let (name, value) = d.split_once(':')?;
+            (name.trim() == "display").then(|| value.trim().to_string())
+        });
+        let Some(display) = display else { continue };
+        for selector in selectors.split(',').map(str::trim) {
+            if selector.contains(':') || selector.is_empty() {
+                continue;
+            }
+            let selector = selector
+                .replace('>', " > ")
+                .split_whitespace()
+                .map(String::from)
+                .collect();
+            rules.push(DisplayRule {
+                selector,
+                display: display.clone(),
+            });
+        }
+    }
+    rules
+}
+
+/// Whether `selector` matches the last element of `path` (element names from the root).
+fn css_matches(selector: &[String], path: &[&str]) -> bool {
+    let Some((last, rest)) = selector.split_last() else {
+        return false;
+    };
+    let Some((element, ancestors)) = path.split_last() else {
+        return false;
+    };
+    if last != "*" && last != element {
+        return false;
+    }
+    match rest.split_last() {
+        None => true,
+        Some((combinator, before)) if combinator == ">" => css_matches(before, ancestors),
+        Some(_) => (0..ancestors.len()).any(|i| css_matches(rest, &ancestors[..=i])),
+    }
+}
+
+/// The `display` of the last element of `path`: the matching rule with the most type
+/// selectors wins, the later of equals; XML elements are inline by default.
+fn display(rules: &[DisplayRule], path: &[&str]) -> String {
+    rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| css_matches(&r.selector, path))
+        .max_by_key(|(order, r)| {
+            let specificity = r.selector.iter().filter(|t| *t != "*" && *t != ">").count();
+            (specificity, *order)
+        })
+        .map_or_else(|| "inline".to_string(), |(_, r)| r.display.clone())
 }
 
 /// `text` with what varies between runs replaced: the loopback port and the version.
