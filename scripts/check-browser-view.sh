@@ -9,12 +9,17 @@
 #     does with a feed depends on the type: application/rss+xml, application/atom+xml,
 #     application/x-rss+xml (what python's http.server sends for .rss on Debian),
 #     application/xml and text/xml.
-# For every URL it also records the DOM Chromium ended up with (--dump-dom), which tells
-# "rendered the XML with feed.css" from "showed an empty page / downloaded the file".
+# For every URL it also records the DOM Chromium ended up with (--dump-dom), and classifies
+# what a person sees: "rendered" (a styled page), "raw source as plain text" (Chromium's text
+# viewer), "BLANK page" (the screenshot has next to no colours) or "download (nothing shown)".
+# It exits 1 when index.html, or a feed served as application/xml or text/xml (the types for
+# which the xml-stylesheet approach can work), is not "rendered". Look at the PNGs as well:
+# the classification cannot tell a well-styled page from unstyled run-on text.
 #
 # Nothing leaves 127.0.0.1. Usage:
 #   scripts/check-browser-view.sh [OUT_DIR]
-# OUT_DIR (default: a new temp dir) receives the PNGs, the DOM dumps and a summary.txt.
+# OUT_DIR (default: a new temp dir) receives the PNGs, the DOM dumps, the served output/ and
+# summary.txt.
 # Needs: cargo, python3, chromium (Debian: apt-get install chromium).
 
 set -euo pipefail
@@ -139,38 +144,80 @@ python3 "$work/serve.py" "$out_port" "$work/output" >"$out/output-server.log" 2>
 pids+=($!)
 wait_for "http://127.0.0.1:$out_port/index.html"
 
-# 4. Screenshots and DOM dumps.
+# 4. Screenshots and DOM dumps, and what a person sees in each.
 chrome() { # ARGS...: one headless Chromium with a fresh profile, bounded in time
     local profile status=0
     profile=$(mktemp -d -t sitefeed-chromium-XXXXXX)
-    timeout 60 "$chromium_bin" --headless --no-sandbox --disable-gpu --disable-quic \
+    # A response Chromium downloads instead of showing never finishes loading in headless
+    # mode, hence the short bound.
+    timeout 20 "$chromium_bin" --headless --no-sandbox --disable-gpu --disable-quic \
         --no-first-run --disable-background-networking --disable-component-update \
-        --disable-sync --no-proxy-server --user-data-dir="$profile" --window-size=412,900 --hide-scrollbars \
-        "$@" || status=$?
+        --disable-sync --no-proxy-server --user-data-dir="$profile" --window-size=412,900 \
+        --hide-scrollbars "$@" || status=$?
     rm -rf "$profile"
     return $status
 }
 
-shoot() { # NAME URL
-    local name=$1 url=$2
+# Distinct byte values in a PNG's decompressed pixel data: a blank page has a handful.
+png_colours() {
+    python3 - "$1" <<'PY'
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+pos, idat = 8, b""
+while pos < len(data):
+    length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    if kind == b"IDAT":
+        idat += data[pos + 8:pos + 8 + length]
+    pos += 12 + length
+print(len(set(zlib.decompress(idat))))
+PY
+}
+
+base="http://127.0.0.1:$out_port"
+failures=0
+
+# NAME PATH EXPECT: EXPECT is what the page must look like ("rendered"), or "-" to only report.
+shoot() {
+    local name=$1 url=$base$2 expect=$3 seen type verdict=""
     chrome --screenshot="$out/$name.png" "$url" >"$out/$name.chromium.log" 2>&1 ||
         echo "chromium exited $? for $url" >>"$out/$name.chromium.log"
     chrome --dump-dom "$url" >"$out/$name.dom.txt" 2>>"$out/$name.chromium.log" || true
-    local type
     type=$(python3 -c 'import sys,urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).headers.get("Content-Type"))' "$url")
-    printf '%-16s %-40s %-28s png=%s dom=%s bytes\n' "$name" "$url" "$type" \
-        "$([[ -s $out/$name.png ]] && echo yes || echo NO)" "$(wc -c <"$out/$name.dom.txt")" \
-        | tee -a "$out/summary.txt"
+    if [[ ! -s $out/$name.png || ! -s $out/$name.dom.txt ]]; then
+        seen="download (nothing shown)"
+    elif grep -q '^<html><head><meta name="color-scheme" content="light dark">.*<pre' "$out/$name.dom.txt"; then
+        # Chromium's text viewer: the file's source, monospaced.
+        seen="raw source as plain text"
+    elif (($(png_colours "$out/$name.png") <= 8)); then
+        seen="BLANK page"
+    else
+        seen="rendered"
+    fi
+    if [[ $expect != - && $seen != "$expect" ]]; then
+        verdict="  <-- FAIL: expected $expect"
+        failures=$((failures + 1))
+    fi
+    printf '%-17s %-22s %-24s %s%s\n' "$name" "$2" "$type" "$seen" "$verdict" |
+        tee -a "$out/summary.txt"
 }
 
-: >"$out/summary.txt"
-base="http://127.0.0.1:$out_port"
-shoot index "$base/index.html"
-shoot rss-default "$base/world.rss"
-shoot atom-default "$base/world.atom"
-for type in rss x-rss xml text-xml; do shoot "rss-as-$type" "$base/$type/world.rss"; done
-for type in atom xml text-xml; do shoot "atom-as-$type" "$base/$type/world.atom"; done
-shoot json-default "$base/world.json"
-shoot opml-default "$base/feeds.opml"
+printf '%-17s %-22s %-24s %s\n' name path content-type "what a person sees" |
+    tee "$out/summary.txt"
+shoot index /index.html rendered
+shoot rss-default /world.rss -
+shoot atom-default /world.atom -
+shoot rss-as-rss /rss/world.rss -
+shoot rss-as-x-rss /x-rss/world.rss -
+shoot rss-as-xml /xml/world.rss rendered
+shoot rss-as-text-xml /text-xml/world.rss rendered
+shoot atom-as-atom /atom/world.atom -
+shoot atom-as-xml /xml/world.atom rendered
+shoot atom-as-text-xml /text-xml/world.atom rendered
+shoot json-default /world.json -
+shoot opml-default /feeds.opml -
 
 echo "screenshots, DOM dumps and summary in $out"
+if ((failures > 0)); then
+    echo "$failures page(s) not shown as expected" >&2
+    exit 1
+fi

@@ -255,6 +255,29 @@ url = "{{BASE}}/economy/"
     );
 }
 
+/// A feed whose `formats` shrink stops being written in the dropped formats; their old files
+/// must not stay in `output/` frozen, where subscribers would never see another update.
+#[test]
+fn dropping_a_format_removes_its_stale_file() {
+    let (_server, work) = sites(WORLD_ONLY);
+    work.run().assert_code(0);
+    assert!(work.output_path("world.rss").is_file());
+
+    let toml = fs::read_to_string(work.config_path()).unwrap();
+    work.write_config(&toml.replace("name = \"world\"", "name = \"world\"\nformats = [\"atom\"]"));
+    work.run().assert_code(0);
+    let feeds: Vec<String> = work
+        .output_files()
+        .into_iter()
+        .filter(|f| f.starts_with("world."))
+        .collect();
+    assert_eq!(
+        feeds,
+        ["world.atom"],
+        "world.rss and world.json are no longer written but still served"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // index.html and feeds.opml
 
