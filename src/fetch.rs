@@ -18,8 +18,8 @@ use crate::charset;
 
 /// How long a robots.txt is trusted before it is fetched again.
 pub const ROBOTS_TTL: Duration = Duration::from_secs(24 * 3600);
-/// The longest `Retry-After` or `Crawl-delay` honoured; a site asking for more is waited on
-/// for this long, then treated as failed for this pass.
+/// The longest `Retry-After` or `Crawl-delay` honoured: a `Crawl-delay` above it is cut to it,
+/// and a request whose `Retry-After` asks for more fails at once for this pass.
 pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(120);
 /// The product token matched against robots.txt groups.
 pub const ROBOTS_AGENT: &str = "sitefeed";
@@ -155,7 +155,8 @@ impl FetchSettings {
 /// What one request may do, from the feed it is made for.
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
-    /// Hosts redirects may lead to (besides the requested URL's own site); empty allows any.
+    /// Hosts redirects may lead to besides the requested URL's own site (`"*"`: any); empty
+    /// keeps redirects on the site.
     pub allowed_hosts: Vec<String>,
     pub respect_robots: bool,
 }
@@ -232,7 +233,7 @@ impl Fetcher {
 
     /// Seeds the robots.txt cache with records kept from earlier runs.
     pub fn load_robots(&self, records: Vec<RobotsRecord>) {
-        for record in records {
+        for record in records.into_iter().filter(|r| !r.unreachable) {
             let host = self.host(&record.host);
             let robot = parse_robots(&record);
             let mut host = host.lock().unwrap_or_else(|e| e.into_inner());
@@ -241,7 +242,8 @@ impl Fetcher {
         }
     }
 
-    /// The robots.txt records known now, to keep for the next run.
+    /// The robots.txt records known now, to keep for the next run. An unreachable one is left
+    /// out: it disallows the host for this run only, and is asked for again next time.
     pub fn robots_records(&self) -> Vec<RobotsRecord> {
         let hosts: Vec<_> = self
             .hosts
@@ -254,7 +256,10 @@ impl Fetcher {
             .iter()
             .filter_map(|h| {
                 let host = h.lock().unwrap_or_else(|e| e.into_inner());
-                host.robots.as_ref().map(|(record, _)| record.clone())
+                host.robots
+                    .as_ref()
+                    .filter(|(record, _)| !record.unreachable)
+                    .map(|(record, _)| record.clone())
             })
             .collect();
         records.sort_by(|a, b| a.host.cmp(&b.host));
@@ -443,6 +448,9 @@ impl Fetcher {
             let record = self.fetch_robots(host, url)?;
             let robot = parse_robots(&record);
             host.crawl_delay = crawl_delay(robot.as_ref());
+            // The robots.txt request itself started the gap; a Crawl-delay learnt from it
+            // applies to the request that follows.
+            host.next_slot = host.next_slot.max(Instant::now() + host.crawl_delay);
             host.robots = Some((record, robot));
         }
         let (record, robot) = host.robots.as_ref().expect("robots were just loaded");
@@ -504,7 +512,9 @@ impl Fetcher {
                 let body = &body[..body.len().min(500 * 1024)];
                 Ok(record(String::from_utf8_lossy(body).into_owned(), false))
             }
-            Ok(response) if (300..500).contains(&response.status) => {
+            // 429 is the server asking to slow down, not saying there are no rules: treated
+            // like a server error, as major crawlers do.
+            Ok(response) if (300..500).contains(&response.status) && response.status != 429 => {
                 Ok(record(String::new(), false))
             }
             Ok(response) => {

@@ -67,6 +67,16 @@ pub fn write_if_changed(dir: &Path, file_name: &str, bytes: &[u8]) -> Result<Wri
     Ok(Written::Changed)
 }
 
+/// Removes `dir/file_name` if it exists (a file sitefeed wrote and no longer writes).
+pub fn remove(dir: &Path, file_name: &str) -> Result<Written, OutputError> {
+    let path = dir.join(file_name);
+    match fs::remove_file(&path) {
+        Ok(()) => Ok(Written::Changed),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Written::Unchanged),
+        Err(source) => Err(OutputError { path, source }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +105,15 @@ mod tests {
         assert_eq!(fs::read(out.join("a.rss")).unwrap(), b"two");
         // No temporary file is left behind.
         assert_eq!(fs::read_dir(&out).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn remove_is_quiet_when_nothing_is_there() {
+        let dir = tempfile::tempdir().unwrap();
+        write_if_changed(dir.path(), "a.json", b"{}").unwrap();
+        assert_eq!(remove(dir.path(), "a.json").unwrap(), Written::Changed);
+        assert_eq!(remove(dir.path(), "a.json").unwrap(), Written::Unchanged);
+        assert!(!dir.path().join("a.json").exists());
     }
 
     #[test]

@@ -119,7 +119,12 @@ pub fn lock_path(state: &Path) -> PathBuf {
 }
 
 /// Takes the lock beside the state store, waiting up to `timeout` for another pass to finish.
-pub fn acquire_lock(state: &Path, timeout: Duration) -> anyhow::Result<RunLock> {
+/// `Ok(None)` when `cancel` was set while waiting.
+pub fn acquire_lock(
+    state: &Path,
+    timeout: Duration,
+    cancel: Option<&AtomicBool>,
+) -> anyhow::Result<Option<RunLock>> {
     let path = lock_path(state);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
@@ -133,8 +138,11 @@ pub fn acquire_lock(state: &Path, timeout: Duration) -> anyhow::Result<RunLock> 
         .with_context(|| format!("cannot open the lock file {}", path.display()))?;
     let started = Instant::now();
     loop {
+        if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return Ok(None);
+        }
         match file.try_lock() {
-            Ok(()) => return Ok(RunLock { _file: file }),
+            Ok(()) => return Ok(Some(RunLock { _file: file })),
             Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < timeout => {
                 std::thread::sleep(Duration::from_millis(100));
             }
@@ -154,7 +162,15 @@ pub fn acquire_lock(state: &Path, timeout: Duration) -> anyhow::Result<RunLock> 
 /// (the lock, the store or the output directory); everything else is in the report.
 pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
     let started = Instant::now();
-    let _lock = acquire_lock(&config.state, config.lock_timeout)?;
+    let Some(_lock) = acquire_lock(
+        &config.state,
+        config.lock_timeout,
+        options.cancel.as_deref(),
+    )?
+    else {
+        // Stopped while another pass held the lock: nothing was done.
+        return Ok(RunReport::default());
+    };
     std::fs::create_dir_all(&config.output_dir)
         .with_context(|| format!("cannot create output_dir {}", config.output_dir.display()))?;
     let store = Store::open(&config.state)?;
@@ -449,6 +465,14 @@ impl Pass<'_> {
             changed |= output::write_if_changed(&self.config.output_dir, &file_name, &bytes)?
                 == Written::Changed;
         }
+        // A format dropped from `formats` must not linger as a feed that never updates.
+        for format in Format::ALL
+            .into_iter()
+            .filter(|f| !feed.formats.contains(f))
+        {
+            let file_name = format!("{}.{}", feed.name, format.extension());
+            changed |= output::remove(&self.config.output_dir, &file_name)? == Written::Changed;
+        }
         Ok((summary, changed))
     }
 
@@ -669,15 +693,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let state = dir.path().join("s.db");
         assert_eq!(lock_path(&state), dir.path().join("s.db.lock"));
-        let first = acquire_lock(&state, Duration::ZERO).unwrap();
-        let err = acquire_lock(&state, Duration::from_millis(200))
+        let first = acquire_lock(&state, Duration::ZERO, None).unwrap();
+        let err = acquire_lock(&state, Duration::from_millis(200), None)
             .err()
             .unwrap();
         assert!(
             err.to_string().contains("another sitefeed run holds"),
             "{err}"
         );
+        let cancel = AtomicBool::new(true);
+        let cancelled = acquire_lock(&state, Duration::from_secs(60), Some(&cancel)).unwrap();
+        assert!(cancelled.is_none());
         drop(first);
-        acquire_lock(&state, Duration::ZERO).unwrap();
+        assert!(acquire_lock(&state, Duration::ZERO, None)
+            .unwrap()
+            .is_some());
     }
 }

@@ -380,7 +380,6 @@ fn unreachable_robots_txt_disallows_the_host() {
 }
 
 #[test]
-#[ignore = "bug: an unreachable robots.txt is cached for 24 hours (see the report)"]
 fn unreachable_robots_txt_is_asked_for_again_next_run() {
     // RFC 9309 2.4: a cached robots.txt may be used for up to 24 hours "unless the robots.txt
     // is unreachable". One 503 must not block the host for a day.
@@ -397,7 +396,6 @@ fn unreachable_robots_txt_is_asked_for_again_next_run() {
 }
 
 #[test]
-#[ignore = "bug: a redirected robots.txt is taken as unreachable (see the report)"]
 fn robots_txt_behind_a_redirect_is_followed() {
     // RFC 9309 2.3.1.2: crawlers should follow at least five redirects for robots.txt. Sites
     // commonly redirect it (http to https, bare domain to www.).
@@ -438,7 +436,6 @@ fn crawl_delay_raises_the_gap_between_requests_to_the_host() {
 }
 
 #[test]
-#[ignore = "bug: Crawl-delay is not applied between robots.txt and the first page (see the report)"]
 fn crawl_delay_also_separates_robots_txt_from_the_first_page() {
     let server = Server::start();
     server.route(
@@ -1160,7 +1157,6 @@ fn watch_keeps_the_running_config_when_the_new_one_is_bad() {
 }
 
 #[test]
-#[ignore = "bug: SIGTERM is not seen while a pass waits for the lock (see the report)"]
 fn watch_stops_on_sigterm_while_waiting_for_the_lock() {
     let server = Server::start();
     server.route("/world/", Response::html(EMPTY_SECTION));

@@ -144,7 +144,6 @@ struct Candidate {
 enum Strictness {
     All,
     SemanticOnly,
-    None,
 }
 
 /// How many different candidate URLs a subtree links to.
@@ -209,11 +208,13 @@ pub(super) fn main_list(doc: &Html, base: &Url, page_url: &Url, skip: &[Url]) ->
 
     let items = find_items(&els, &candidates, &ids);
 
-    for strictness in [Strictness::All, Strictness::SemanticOnly, Strictness::None] {
+    // Links inside `nav`, `footer`, `aside` and landmark roles are never articles of the main
+    // list: when only they are left, the page has lost its list (a redesign, a script-built
+    // page) and finding nothing is what lets the run report it.
+    for strictness in [Strictness::All, Strictness::SemanticOnly] {
         let kept = |c: &Candidate| match strictness {
             Strictness::All => !els[c.anchor].semantic_chrome && !els[c.anchor].hinted_chrome,
             Strictness::SemanticOnly => !els[c.anchor].semantic_chrome,
-            Strictness::None => true,
         };
         if let Some(links) = pick(&els, &candidates, &ids, &items, &kept, strictness) {
             return links;
@@ -506,7 +507,6 @@ fn pick(
     let suffix = match strictness {
         Strictness::All => "",
         Strictness::SemanticOnly => " (chrome class hints ignored)",
-        Strictness::None => " (chrome rules ignored)",
     };
     let main_rule = match (main, main_item) {
         (Some(list), Some(item)) => format!(

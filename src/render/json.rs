@@ -2,16 +2,16 @@
 
 use serde::Serialize;
 
-use super::{entry_updated, feed_language, FeedInfo};
+use super::{entry_updated, feed_language, xml_text, FeedInfo};
 use crate::store::StoredArticle;
 
 #[derive(Serialize)]
 struct JsonFeed<'a> {
     version: &'static str,
-    title: &'a str,
+    title: String,
     home_page_url: String,
     feed_url: String,
-    description: &'a str,
+    description: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     language: Option<String>,
     authors: Vec<Author>,
@@ -29,32 +29,32 @@ struct Author {
 struct Item<'a> {
     id: &'a str,
     url: &'a str,
-    title: &'a str,
+    title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<&'a str>,
+    summary: Option<String>,
     /// JSON Feed requires content; the summary (or title) stands in, as text.
-    content_text: &'a str,
+    content_text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     image: Option<&'a str>,
     date_published: String,
     date_modified: String,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    tags: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     authors: Vec<Author>,
     #[serde(skip_serializing_if = "Option::is_none")]
     language: Option<&'a str>,
 }
 
-/// Renders the JSON Feed of a feed; `entries` come newest first. JSON has no illegal
-/// characters to strip: serde escapes controls.
+/// Renders the JSON Feed of a feed; `entries` come newest first. Text is cleaned as for the
+/// XML formats, so an entry reads the same in every format.
 pub fn render(info: &FeedInfo, entries: &[StoredArticle]) -> Vec<u8> {
     let feed = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
-        title: &info.title,
+        title: xml_text(&info.title),
         home_page_url: info.site_url.to_string(),
         feed_url: info.self_url("json"),
-        description: &info.description,
+        description: xml_text(&info.description),
         language: feed_language(entries),
         authors: vec![Author {
             name: info.site_name(),
@@ -69,22 +69,23 @@ pub fn render(info: &FeedInfo, entries: &[StoredArticle]) -> Vec<u8> {
 
 fn item(entry: &StoredArticle) -> Item<'_> {
     let article = &entry.article;
-    let title = article.title.as_deref().unwrap_or(&article.url);
+    let title = xml_text(article.title.as_deref().unwrap_or(&article.url));
+    let summary = article.description.as_deref().map(xml_text);
     Item {
         id: &article.url,
         url: &article.url,
+        content_text: summary.clone().unwrap_or_else(|| title.clone()),
         title,
-        summary: article.description.as_deref(),
-        content_text: article.description.as_deref().unwrap_or(title),
+        summary,
         image: article.image.as_deref(),
         date_published: entry.effective_date().to_rfc3339(),
         date_modified: entry_updated(entry).to_rfc3339(),
-        tags: &article.keywords,
+        tags: article.keywords.iter().map(|k| xml_text(k)).collect(),
         authors: article
             .author
             .iter()
             .map(|name| Author {
-                name: name.clone(),
+                name: xml_text(name),
                 url: None,
             })
             .collect(),
@@ -114,5 +115,7 @@ mod tests {
         assert_eq!(second["date_published"], "2026-01-26T08:00:00+00:00");
         assert!(second.get("tags").is_none());
         assert_eq!(bytes, render(&info(), &entries()));
+        // The control character in the first title is gone, as in RSS and Atom.
+        assert_eq!(first["title"], "Russia & China <talk>");
     }
 }

@@ -197,12 +197,12 @@ a{color:var(--link)}
 pub const STYLESHEET: &str = "/* sitefeed: makes RSS and Atom files readable in a browser. */
 :root{color-scheme:light dark}
 rss,feed{display:block;max-width:46rem;margin:0 auto;padding:1rem;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}
-channel,item,entry{display:block}
 rss *,feed *{display:none}
+rss>channel,channel>item,feed>entry{display:block}
 channel>title,feed>title{display:block;font-size:1.6rem;font-weight:700;margin:.5rem 0}
 channel>description,feed>subtitle{display:block;color:#777;margin-bottom:1rem}
 channel::before,feed::before{content:'This is a feed: copy this page\\'s address into your feed reader to subscribe.';display:block;padding:.6rem .8rem;margin-bottom:1rem;border-radius:.5rem;background:rgba(127,127,127,.15)}
-channel>item,feed>entry{display:block;padding:.7rem 0;border-top:1px solid rgba(127,127,127,.3)}
+channel>item,feed>entry{padding:.7rem 0;border-top:1px solid rgba(127,127,127,.3)}
 item>title,entry>title{display:block;font-size:1.1rem;font-weight:600}
 item>pubDate,entry>published{display:block;color:#777;font-size:.9rem}
 item>description,entry>summary{display:block;margin-top:.3rem}
