@@ -17,6 +17,7 @@ use toml::Spanned;
 use url::Url;
 
 use crate::discover::Rules;
+use crate::fetch::FetchSettings;
 
 /// Where feeds are written when `output_dir` is not set.
 pub const DEFAULT_OUTPUT_DIR: &str = "output";
@@ -98,20 +99,12 @@ pub struct Config {
     pub state: PathBuf,
     /// Public URL of `output_dir`, always ending in `/`.
     pub base_url: Url,
-    pub user_agent: String,
-    pub delay: Duration,
-    pub connect_timeout: Duration,
-    pub timeout: Duration,
-    pub max_body_size: u64,
-    pub max_redirects: u32,
-    pub retries: u32,
-    pub retry_backoff: Duration,
+    /// Everything the fetcher needs: User-Agent, delay, timeouts, limits, retries.
+    pub fetch: FetchSettings,
     pub concurrency: usize,
     pub lock_timeout: Duration,
     pub refresh_window: Duration,
     pub refresh_interval: Duration,
-    /// Refuse requests to loopback, private and link-local addresses.
-    pub block_private_addresses: bool,
     /// The title of `index.html` and `feeds.opml`.
     pub title: String,
     pub feeds: Vec<Feed>,
@@ -493,19 +486,21 @@ impl Config {
             output_dir,
             state,
             base_url,
-            user_agent,
-            delay,
-            connect_timeout,
-            timeout,
-            max_body_size,
-            max_redirects,
-            retries,
-            retry_backoff,
+            fetch: FetchSettings {
+                user_agent,
+                delay,
+                connect_timeout,
+                timeout,
+                max_body_size,
+                max_redirects,
+                retries,
+                retry_backoff,
+                block_private_addresses: raw.block_private_addresses.unwrap_or(false),
+            },
             concurrency,
             lock_timeout,
             refresh_window,
             refresh_interval,
-            block_private_addresses: raw.block_private_addresses.unwrap_or(false),
             title: match &raw.title {
                 Some(t) => ctx.non_empty(t, "title")?.to_string(),
                 None => DEFAULT_TITLE.to_string(),
@@ -703,8 +698,8 @@ mod tests {
         assert_eq!(config.output_dir, Path::new("conf/output"));
         assert_eq!(config.state, Path::new("conf/sitefeed.db"));
         assert_eq!(config.base_url.as_str(), "https://feeds.example.org/f/");
-        assert_eq!(config.delay, DEFAULT_DELAY);
-        assert!(config.user_agent.starts_with("sitefeed/"));
+        assert_eq!(config.fetch.delay, DEFAULT_DELAY);
+        assert!(config.fetch.user_agent.starts_with("sitefeed/"));
         let feed = &config.feeds[0];
         assert_eq!(feed.max_items, DEFAULT_MAX_ITEMS);
         assert_eq!(feed.urls[0].as_str(), "https://example.com/world/");
@@ -720,7 +715,7 @@ mod tests {
              [[feed]]\nname = \"b\"\nurl = \"https://e.com/c/\"\n",
         )
         .unwrap();
-        assert_eq!(config.delay, Duration::from_millis(250));
+        assert_eq!(config.fetch.delay, Duration::from_millis(250));
         assert_eq!(config.feeds[0].urls.len(), 2);
         assert_eq!(config.feeds[0].max_items, 5);
         assert_eq!(config.feeds[0].timezone, Some(chrono_tz::Europe::Moscow));

@@ -85,7 +85,7 @@ impl FetchError {
     }
 }
 
-/// Settings of a [`Fetcher`], from the config.
+/// Settings of a [`Fetcher`]: the config's fetch keys.
 #[derive(Debug, Clone)]
 pub struct FetchSettings {
     pub user_agent: String,
@@ -115,22 +115,6 @@ impl Default for FetchSettings {
             retries: c::DEFAULT_RETRIES,
             retry_backoff: c::DEFAULT_RETRY_BACKOFF,
             block_private_addresses: false,
-        }
-    }
-}
-
-impl From<&crate::config::Config> for FetchSettings {
-    fn from(config: &crate::config::Config) -> FetchSettings {
-        FetchSettings {
-            user_agent: config.user_agent.clone(),
-            delay: config.delay,
-            connect_timeout: config.connect_timeout,
-            timeout: config.timeout,
-            max_body_size: config.max_body_size,
-            max_redirects: config.max_redirects,
-            retries: config.retries,
-            retry_backoff: config.retry_backoff,
-            block_private_addresses: config.block_private_addresses,
         }
     }
 }

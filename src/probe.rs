@@ -76,7 +76,7 @@ pub fn run(args: &ProbeArgs) -> Result<(), ProbeError> {
         return Ok(());
     }
     let fetcher = Fetcher::new(match &config {
-        Some(config) => FetchSettings::from(config),
+        Some(config) => config.fetch.clone(),
         None => FetchSettings::default(),
     });
     let fetch = |url: &Url| -> Result<(String, Url), ProbeError> {

@@ -25,7 +25,7 @@ use url::Url;
 use crate::config::{Config, Feed, Format};
 use crate::discover::{self, normalize_url};
 use crate::extract;
-use crate::fetch::{FetchSettings, FetchStats, Fetched, Fetcher, Policy};
+use crate::fetch::{FetchStats, Fetched, Fetcher, Policy};
 use crate::output::{self, Written};
 use crate::render::site::{self, FeedSummary};
 use crate::render::{self, FeedInfo};
@@ -174,7 +174,7 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
     std::fs::create_dir_all(&config.output_dir)
         .with_context(|| format!("cannot create output_dir {}", config.output_dir.display()))?;
     let store = Store::open(&config.state)?;
-    let fetcher = Fetcher::new(FetchSettings::from(config));
+    let fetcher = Fetcher::new(config.fetch.clone());
     fetcher.load_robots(store.robots()?);
 
     let feeds: Vec<&Feed> = config
