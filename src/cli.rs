@@ -82,12 +82,7 @@ pub struct ProbeArgs {
     /// With --json: a JSON-lines manifest of pages (`file`, `url`, `id`).
     #[arg(long, value_name = "PATH", requires = "json")]
     pub manifest: Option<PathBuf>,
-    /// The config whose user_agent, delay and limits are used (defaults when absent).
-    #[arg(
-        long = "config",
-        short = 'c',
-        value_name = "PATH",
-        default_value = "feeds.toml"
-    )]
-    pub config: PathBuf,
+    /// Its user_agent, delay and limits are used; defaults when the file is absent.
+    #[command(flatten)]
+    pub config: ConfigArg,
 }
