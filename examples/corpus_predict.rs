@@ -7,9 +7,10 @@
 //! ```
 //!
 //! `CORPUS_DIR` defaults to `$SITEFEED_CORPUS`, else `/work/shared/corpus`; `OUT` to
-//! `preds.jsonl`. Pages are gzipped HTML without HTTP headers, so the charset is found the way a
-//! browser would without them: byte-order mark, then `<meta charset>` / `http-equiv`, then
-//! statistical detection. When the corpus is absent the tool says so and exits 0, so it can sit
+//! `preds.jsonl`. Pages are gzipped HTML without HTTP headers, so they are decoded by
+//! [`sitefeed::charset::decode_html`] without a `Content-Type`: byte-order mark, then
+//! `<meta charset>` / `http-equiv`, then sniffing. Titles that still look like mojibake (U+FFFD,
+//! `Ã©`, `â€™`) are counted and reported. When the corpus is absent the tool says so and exits 0, so it can sit
 //! in scripts that also run where the corpus is not shipped.
 
 use std::fs::File;
@@ -17,7 +18,6 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use encoding_rs::Encoding;
 use serde_json::{json, Value};
 use url::Url;
 
@@ -37,7 +37,7 @@ fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let mut out = BufWriter::new(File::create(&out_path)?);
-    let (mut pages, mut failed) = (0usize, 0usize);
+    let (mut pages, mut failed, mut mojibake) = (0usize, 0usize, 0usize);
     let started = Instant::now();
     for line in BufReader::new(File::open(&manifest)?).lines() {
         let line = line?;
@@ -72,6 +72,10 @@ fn main() -> anyhow::Result<()> {
             .map(|c| json!([c.field, c.source, c.value]))
             .collect();
         let a = ex.article;
+        if a.title.as_deref().is_some_and(looks_mojibake) {
+            eprintln!("corpus_predict: {id}: mojibake in title {:?}", a.title);
+            mojibake += 1;
+        }
         let pred = json!({
             "id": id,
             "title": a.title,
@@ -91,6 +95,7 @@ fn main() -> anyhow::Result<()> {
         "corpus_predict: {pages} pages ({failed} unreadable) in {:.1}s -> {out_path}",
         started.elapsed().as_secs_f64()
     );
+    eprintln!("corpus_predict: titles with mojibake: {mojibake}");
     Ok(())
 }
 
@@ -102,46 +107,13 @@ fn read_page(dir: &Path, file: &str) -> anyhow::Result<String> {
     } else {
         BufReader::new(raw).read_to_end(&mut bytes)?;
     }
-    Ok(decode(&bytes))
+    // No HTTP headers were saved with the pages: BOM, `<meta>` prescan, then sniffing.
+    Ok(sitefeed::charset::decode_html(&bytes, None).0)
 }
 
-/// Header-less charset detection: BOM, then a declared charset near the top, then chardetng.
-fn decode(bytes: &[u8]) -> String {
-    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        return enc
-            .decode_without_bom_handling(&bytes[bom_len..])
-            .0
-            .into_owned();
-    }
-    let enc = declared_charset(&bytes[..bytes.len().min(4096)]).unwrap_or_else(|| {
-        let mut det = chardetng::EncodingDetector::new();
-        det.feed(bytes, true);
-        det.guess(None, true)
-    });
-    enc.decode_without_bom_handling(bytes).0.into_owned()
-}
-
-fn declared_charset(head: &[u8]) -> Option<&'static Encoding> {
-    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
-    let mut rest = head.as_str();
-    while let Some(pos) = rest.find("charset") {
-        rest = &rest[pos + "charset".len()..];
-        let value = rest
-            .trim_start_matches(|c: char| c.is_whitespace() || c == '=' || c == '"' || c == '\'');
-        let label: String = value
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
-            .collect();
-        if let Some(enc) = Encoding::for_label(label.as_bytes()) {
-            // A page that declares UTF-16 but parsed as ASCII here cannot be UTF-16.
-            return Some(
-                if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
-                    encoding_rs::UTF_8
-                } else {
-                    enc
-                },
-            );
-        }
-    }
-    None
+/// Text that shows a page was decoded with the wrong charset: the replacement character, or
+/// UTF-8 read as windows-1252 (`Ã©` for `é`, `â€™` for `’`).
+fn looks_mojibake(s: &str) -> bool {
+    const MARKS: [&str; 5] = ["\u{FFFD}", "Ã©", "Ã¨", "â€™", "â€œ"];
+    MARKS.iter().any(|m| s.contains(m))
 }

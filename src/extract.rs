@@ -70,6 +70,19 @@ const MAX_SCANNED_NODES: usize = 20_000;
 const MAX_DATELINE_CHARS: usize = 80;
 /// A text up to this long is little more than a date.
 const SHORT_DATELINE_CHARS: usize = 32;
+/// How many `<img>`/`<source>` elements are kept as renditions of the lead picture.
+const MAX_IMAGES: usize = 40;
+/// Attributes that name an image or its renditions, lazy-loading forms included.
+const IMAGE_ATTRS: [&str; 6] = [
+    "srcset",
+    "data-srcset",
+    "src",
+    "data-src",
+    "data-lazy-src",
+    "data-original",
+];
+/// More tag links than this in one container is a tag cloud or an index, not the article's tags.
+const MAX_TAG_GROUP: usize = 30;
 /// Elements whose text is not shown to readers.
 const NON_VISIBLE: [&str; 7] = [
     "script", "style", "noscript", "template", "title", "textarea", "option",
@@ -114,8 +127,12 @@ struct Signals<'d> {
     times: Vec<(String, bool)>,
     /// Elements whose class or id suggests a dateline; their text is read only when needed.
     datelines: Vec<ElementRef<'d>>,
-    /// Texts of links to tag or topic pages (`rel=tag`, `/tag/...`), the visible tag list.
-    tag_links: Vec<String>,
+    /// Texts of links to tag or topic pages (`rel=tag`, `/tag/...`), the visible tag list,
+    /// each with the node id of its list container (see [`tag_group`]).
+    tag_links: Vec<(String, Option<ElementRef<'d>>)>,
+    /// `<img>` and `<picture><source>` elements that name an image (`src`, `srcset` or their
+    /// lazy-loading `data-` forms), in document order: renditions of the lead picture.
+    images: Vec<ElementRef<'d>>,
     /// The first paragraph long enough to be prose, preferring one after the first `<h1>`.
     lead_paragraph: Option<String>,
 }
@@ -135,6 +152,7 @@ impl<'d> Signals<'d> {
             times: Vec::new(),
             datelines: Vec::new(),
             tag_links: Vec::new(),
+            images: Vec::new(),
             lead_paragraph: None,
         };
         let mut seen_h1 = false;
@@ -230,7 +248,14 @@ impl<'d> Signals<'d> {
                         s.datelines.push(el);
                     }
                     if e.name() == "a" && s.tag_links.len() < text::MAX_KEYWORDS && is_tag_link(e) {
-                        s.tag_links.push(el.text().take(10).collect());
+                        s.tag_links
+                            .push((el.text().take(10).collect(), tag_group(el)));
+                    }
+                    if matches!(e.name(), "img" | "source")
+                        && s.images.len() < MAX_IMAGES
+                        && IMAGE_ATTRS.iter().any(|a| e.attr(a).is_some())
+                    {
+                        s.images.push(el);
                     }
                 }
             }
@@ -261,6 +286,18 @@ fn looks_like_dateline(e: &scraper::node::Element) -> bool {
         })
     };
     hint(e.attr("class")) || hint(e.attr("id"))
+}
+
+/// The container a tag link belongs to: its parent, or the list around it when it sits in an
+/// `<li>`, so that a sidebar tag cloud can be told apart from the article's tags.
+fn tag_group(link: ElementRef) -> Option<ElementRef> {
+    let parent = link.parent().and_then(ElementRef::wrap)?;
+    if parent.value().name() == "li" {
+        if let Some(list) = parent.parent().and_then(ElementRef::wrap) {
+            return Some(list);
+        }
+    }
+    Some(parent)
 }
 
 /// Path segments that name a site's tag or topic pages.
@@ -554,7 +591,12 @@ impl Extractor<'_, '_> {
                 .filter(|(s, _)| *s != source)
                 .map(|(_, v)| v.as_str())
                 .collect();
-            let stripped = strip_site_suffix(&clean, &sites, &other_titles);
+            let mut stripped = strip_site_suffix(&clean, &sites, &other_titles);
+            if chosen.is_none() && source == "<title>" {
+                // Nothing else names the headline, so a `<title>` still made of parts keeps its
+                // longest part: the others are site, section and blog names.
+                stripped = text::longest_part(&stripped).to_string();
+            }
             self.candidate("title", &source, &stripped);
             if chosen.is_none() {
                 self.note("title", source);
@@ -671,20 +713,64 @@ impl Extractor<'_, '_> {
         if let Some(href) = &self.s.image_src {
             cands.push(("<link rel=image_src>".to_string(), href.clone()));
         }
-        let mut chosen = None;
+        let mut chosen: Option<(String, String)> = None;
         for (source, raw) in cands {
             match resolve_url(&raw, &self.s.base) {
                 Some(u) => {
                     self.candidate("image", &source, &u);
                     if chosen.is_none() {
-                        self.note("image", source);
-                        chosen = Some(u);
+                        chosen = Some((source, u));
                     }
                 }
                 None => self.reject("image", source, &raw, "not an http(s) URL"),
             }
         }
-        chosen
+        let (source, url) = chosen?;
+        // Share images are often a cropped or shrunk rendition of the picture the article shows;
+        // the page's own largest rendition of that same picture is the better lead image.
+        if let Some(larger) = self.largest_rendition(&url) {
+            self.note(
+                "image",
+                format!("article image (larger rendition of {source})"),
+            );
+            return Some(larger);
+        }
+        self.note("image", source);
+        Some(url)
+    }
+
+    /// The widest rendition in the page's `<img>`/`<source>` elements of the same picture as
+    /// `url`, when one is stated wider than any rendition equal to `url`.
+    fn largest_rendition(&self, url: &str) -> Option<String> {
+        let key = picture_key(url)?;
+        let mut best: Option<(u32, String)> = None;
+        for el in &self.s.images {
+            let e = el.value();
+            let width_attr = e.attr("width").and_then(|w| w.trim().parse::<u32>().ok());
+            let mut renditions = Vec::new();
+            for attr in ["srcset", "data-srcset"] {
+                if let Some(set) = e.attr(attr) {
+                    renditions.extend(text::parse_srcset(set));
+                }
+            }
+            for attr in ["data-src", "data-lazy-src", "data-original", "src"] {
+                if let Some(src) = e.attr(attr) {
+                    renditions.push((src.trim().to_string(), width_attr.unwrap_or(0)));
+                }
+            }
+            for (raw, width) in renditions {
+                if width == 0 || picture_key(&raw).as_deref() != Some(key.as_str()) {
+                    continue;
+                }
+                let Some(u) = resolve_url(&raw, &self.s.base) else {
+                    continue;
+                };
+                if best.as_ref().is_none_or(|(w, _)| width > *w) {
+                    best = Some((width, u));
+                }
+            }
+        }
+        best.map(|(_, u)| u).filter(|u| u != url)
     }
 
     fn keywords(&mut self, ld: &[&Node]) -> Vec<String> {
@@ -704,9 +790,20 @@ impl Extractor<'_, '_> {
             }
         }
         if !self.s.tag_links.is_empty() {
-            // Each link is one tag, commas and all.
-            let tags = self.s.tag_links.iter().map(|t| t.replace([',', ';'], " "));
-            groups.push(("<a rel=tag> links".to_string(), tags.collect()));
+            // A container with dozens of tag links is a sidebar cloud or an A-Z index, not the
+            // article's tag list. Each link is one tag, commas and all.
+            let in_group =
+                |g: &Option<ElementRef>| self.s.tag_links.iter().filter(|(_, o)| o == g).count();
+            let tags: Vec<String> = self
+                .s
+                .tag_links
+                .iter()
+                .filter(|(_, g)| in_group(g) <= MAX_TAG_GROUP)
+                .map(|(t, _)| t.replace([',', ';'], " "))
+                .collect();
+            if !tags.is_empty() {
+                groups.push(("<a rel=tag> links".to_string(), tags));
+            }
         }
         let mut chosen = Vec::new();
         for (source, raws) in groups {
@@ -868,6 +965,34 @@ impl Extractor<'_, '_> {
         let dated = self.dated("updated", cands);
         self.choose_date("updated", dated)
     }
+}
+
+/// What identifies a picture across its renditions: the longest run of letters and digits (at
+/// least [`MIN_PICTURE_TOKEN`] long) in the file name of its URL, lower-cased. Renditions
+/// differ in size parts (`1200x675_`, `w1200`) and folders, not in the picture's own name or id.
+fn picture_key(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next()?;
+    let file = path.trim_end_matches('/').rsplit('/').next()?;
+    let file = file.replace("%2F", "/").replace("%2f", "/");
+    let file = file.rsplit('/').next()?;
+    file.split(|c: char| !c.is_alphanumeric())
+        .filter(|t| t.chars().count() >= MIN_PICTURE_TOKEN)
+        .filter(|t| !is_size_token(t))
+        .max_by_key(|t| t.len())
+        .map(str::to_lowercase)
+}
+
+/// Shortest file-name token that identifies a picture rather than a size or a format.
+const MIN_PICTURE_TOKEN: usize = 8;
+
+/// `1920x1080`, `w1200`, `1200w`: a size, shared by unrelated pictures.
+fn is_size_token(t: &str) -> bool {
+    let t = t.to_ascii_lowercase();
+    let digits_and = |allowed: &[char]| {
+        t.chars()
+            .all(|c| c.is_ascii_digit() || allowed.contains(&c))
+    };
+    digits_and(&['x', 'w', 'h', '_'])
 }
 
 /// The article node describing this page: the first article-typed node whose URL is the

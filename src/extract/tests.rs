@@ -493,3 +493,47 @@ fn first_prose_paragraph_after_h1_is_the_last_description_source() {
     );
     assert_eq!(source_of(&ex, "description"), "first paragraph");
 }
+
+#[test]
+fn tag_clouds_are_not_the_articles_tags() {
+    // Dozens of tag links in one container are a cloud or an index, not the article's tags.
+    let cloud: String = (0..40)
+        .map(|i| format!(r#"<li><a href="/tag/t{i}">T{i}</a></li>"#))
+        .collect();
+    let html = format!(
+        r#"<article><span><a rel="tag" href="/tag/floods">Floods</a></span>
+        <span><a rel="tag" href="/tag/rain">Rain</a></span></article><aside><ul>{cloud}</ul></aside>"#
+    );
+    assert_eq!(run(&html, PAGE).article.keywords, ["Floods", "Rain"]);
+}
+
+#[test]
+fn larger_rendition_of_the_share_image_in_the_article_wins() {
+    let html = r#"<meta property="og:image" content="https://img.example/600x315_cms_a1b2c3d4e5-99.jpg">
+        <h1>Headline</h1><figure><img src="/img/avatar.png" width="40">
+        <img src="https://img.example/320x180_cms_a1b2c3d4e5-99.jpg"
+             data-srcset="https://img.example/320x180_cms_a1b2c3d4e5-99.jpg 320w,
+                          https://img.example/1920x1080_cms_a1b2c3d4e5-99.jpg 1920w"></figure>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(
+        ex.article.image.as_deref(),
+        Some("https://img.example/1920x1080_cms_a1b2c3d4e5-99.jpg")
+    );
+    assert!(source_of(&ex, "image").starts_with("article image"));
+    // Another picture in the body does not replace the share image.
+    let html = r#"<meta property="og:image" content="https://img.example/share-storm-2026.jpg">
+        <img srcset="https://img.example/portrait-of-author.jpg 2000w">"#;
+    assert_eq!(
+        run(html, PAGE).article.image.as_deref(),
+        Some("https://img.example/share-storm-2026.jpg")
+    );
+}
+
+#[test]
+fn lone_title_tag_keeps_its_longest_part() {
+    let html = "<title>Blog Archive » Podcasts in a home media server</title>";
+    assert_eq!(
+        run(html, PAGE).article.title.as_deref(),
+        Some("Podcasts in a home media server")
+    );
+}

@@ -201,6 +201,46 @@ pub(crate) fn resolve_url(raw: &str, base: &Url) -> Option<String> {
         .filter(|u| u.len() <= MAX_URL_CHARS)
 }
 
+/// The candidates of a `srcset` as `(URL, width)`: a `w` descriptor gives the width, an `x`
+/// descriptor a nominal 1000 per unit of density, none 0. URLs may contain commas (`w_800,c_fit`),
+/// so a candidate ends at whitespace, as the HTML parsing rules say, not at any comma.
+pub(crate) fn parse_srcset(set: &str) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    let skip = |s: &str| {
+        s.trim_start_matches(|c: char| c.is_whitespace() || c == ',')
+            .len()
+    };
+    let mut rest = &set[set.len() - skip(set)..];
+    while !rest.is_empty() && out.len() < MAX_SRCSET_CANDIDATES {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let (url, after) = rest.split_at(end);
+        rest = after;
+        let mut width = 0;
+        let url = match url.strip_suffix(',') {
+            Some(u) => u,
+            None => {
+                let dend = rest.find(',').unwrap_or(rest.len());
+                let desc = rest[..dend].trim();
+                rest = &rest[dend..];
+                if let Some(w) = desc.strip_suffix(['w', 'W']) {
+                    width = w.trim().parse().unwrap_or(0);
+                } else if let Some(x) = desc.strip_suffix(['x', 'X']) {
+                    width = (x.trim().parse::<f32>().unwrap_or(0.0) * 1000.0) as u32;
+                }
+                url
+            }
+        };
+        rest = &rest[rest.len() - skip(rest)..];
+        if !url.is_empty() {
+            out.push((url.to_string(), width));
+        }
+    }
+    out
+}
+
+/// More `srcset` candidates than this are not renditions worth reading.
+const MAX_SRCSET_CANDIDATES: usize = 50;
+
 /// `s` without `suffix`, compared case-insensitively (byte lengths must agree, so slicing is
 /// always on a char boundary).
 fn strip_suffix_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
@@ -237,6 +277,26 @@ pub(crate) fn host_names(host: &str) -> Vec<String> {
 const TITLE_SEPARATORS: [&str; 9] = [
     " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ",
 ];
+
+/// Separators that part a `<title>` into headline, section and site names; dashes and colons
+/// are left out because headlines use them too.
+const PART_SEPARATORS: [&str; 5] = [" | ", " » ", " « ", " :: ", " // "];
+
+/// The longest of the parts a title is split into by [`PART_SEPARATORS`] (the whole title when
+/// it has none).
+pub(crate) fn longest_part(title: &str) -> &str {
+    let mut parts = vec![title];
+    for sep in PART_SEPARATORS {
+        parts = parts.iter().flat_map(|p| p.split(sep)).collect();
+    }
+    parts
+        .into_iter()
+        .map(str::trim)
+        .rev()
+        .max_by_key(|p| p.chars().count())
+        .filter(|p| !p.is_empty())
+        .unwrap_or(title)
+}
 
 /// Drops a site-name part from a `<title>`-like string. A part is dropped when it equals the
 /// site name (at either end), or when it is a short trailing part after the last separator
@@ -288,6 +348,36 @@ pub(crate) fn strip_site_suffix(title: &str, site_names: &[String], others: &[&s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn longest_part_of_a_title_made_of_parts() {
+        assert_eq!(
+            longest_part("Blog Archive » Podcasts in a media server"),
+            "Podcasts in a media server"
+        );
+        assert_eq!(
+            longest_part("Can I update over mobile data? | Phones | Forum"),
+            "Can I update over mobile data?"
+        );
+        assert_eq!(
+            longest_part("Storm - Coast road shut"),
+            "Storm - Coast road shut"
+        );
+    }
+
+    #[test]
+    fn srcset_candidates_with_widths_densities_and_commas_in_urls() {
+        assert_eq!(
+            parse_srcset("a.jpg 320w, /b/c_fit,w_800/b.jpg 800w,c.jpg 2x , d.jpg"),
+            [
+                ("a.jpg".to_string(), 320),
+                ("/b/c_fit,w_800/b.jpg".to_string(), 800),
+                ("c.jpg".to_string(), 2000),
+                ("d.jpg".to_string(), 0)
+            ]
+        );
+        assert!(parse_srcset(" , ").is_empty());
+    }
 
     #[test]
     fn clean_text_decodes_double_encoding_drops_tags_and_collapses() {
