@@ -10,8 +10,6 @@
 //! HTML), with the ratio of extraction time to parse time. When the corpus is absent the bench
 //! says so and exits 0.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -33,7 +31,7 @@ fn main() -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let pages = load(&dir, &manifest)?;
+    let pages = load(&manifest)?;
     let bytes: usize = pages.iter().map(|(html, _)| html.len()).sum();
     println!(
         "bench extract: {} pages, {:.1} MB decoded HTML, best of {PASSES} passes, 1 thread",
@@ -81,29 +79,14 @@ fn best_of(mut f: impl FnMut()) -> Duration {
         .expect("PASSES > 0")
 }
 
-/// Every page of the manifest, decoded as `corpus_predict` does, with its URL.
-fn load(dir: &Path, manifest: &Path) -> anyhow::Result<Vec<(String, Url)>> {
+/// Every page of the manifest, read and decoded as `sitefeed probe --json` reads it.
+fn load(manifest: &Path) -> anyhow::Result<Vec<(String, Url)>> {
     let fallback = Url::parse("https://unknown.invalid/")?;
-    let mut pages = Vec::new();
-    for line in BufReader::new(File::open(manifest)?).lines() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let row: serde_json::Value = serde_json::from_str(&line)?;
-        let file = row["file"].as_str().unwrap_or_default();
-        let mut bytes = Vec::new();
-        let raw = File::open(dir.join(file))?;
-        if file.ends_with(".gz") {
-            flate2::read::MultiGzDecoder::new(raw).read_to_end(&mut bytes)?;
-        } else {
-            BufReader::new(raw).read_to_end(&mut bytes)?;
-        }
-        let url = row["url"]
-            .as_str()
-            .and_then(|u| Url::parse(u).ok())
-            .unwrap_or_else(|| fallback.clone());
-        pages.push((sitefeed::charset::decode_html(&bytes, None).0, url));
-    }
-    Ok(pages)
+    sitefeed::probe::manifest_pages(manifest)?
+        .into_iter()
+        .map(|page| {
+            let html = sitefeed::probe::read_saved(&page.file)?;
+            Ok((html, page.url.unwrap_or_else(|| fallback.clone())))
+        })
+        .collect()
 }
