@@ -41,8 +41,9 @@ pub const DEFAULT_MAX_REDIRECTS: u32 = 5;
 pub const DEFAULT_RETRIES: u32 = 2;
 /// The first retry's wait (doubled for each further one).
 pub const DEFAULT_RETRY_BACKOFF: Duration = Duration::from_secs(1);
-/// Hosts fetched at once (each host still gets one request at a time).
-pub const DEFAULT_CONCURRENCY: usize = 4;
+/// Hosts fetched at once (each host still gets one request at a time). Workers mostly wait
+/// on the network and the per-host gap, so this is about sites, not cores.
+pub const DEFAULT_CONCURRENCY: usize = 8;
 /// How long `sitefeed run` waits for another run holding the lock.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
 /// How often `sitefeed watch` runs a feed.

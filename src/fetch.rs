@@ -383,8 +383,7 @@ impl Fetcher {
         }
         let mut attempt = 0;
         loop {
-            self.wait_slot(&mut host);
-            let result = self.send(url, validators);
+            let result = self.send_polite(&mut host, url, validators);
             let wait = match &result {
                 Ok(response) if is_retryable_status(response.status) => {
                     let asked = retry_after(&response.headers, SystemTime::now());
@@ -411,13 +410,21 @@ impl Fetcher {
             .min(MAX_SERVER_WAIT)
     }
 
-    fn wait_slot(&self, host: &mut Host) {
+    /// Sends one request once the host's gap has passed, and starts the next gap when the
+    /// response is read: `delay` is a quiet time between requests, however long each takes.
+    fn send_polite(
+        &self,
+        host: &mut Host,
+        url: &Url,
+        validators: Option<&Validators>,
+    ) -> Result<Response, SendError> {
         let now = Instant::now();
         if host.next_slot > now {
             std::thread::sleep(host.next_slot - now);
         }
-        let gap = self.settings.delay.max(host.crawl_delay);
-        host.next_slot = Instant::now() + gap;
+        let result = self.send(url, validators);
+        host.next_slot = Instant::now() + self.settings.delay.max(host.crawl_delay);
+        result
     }
 
     fn check_robots(&self, host: &mut Host, url: &Url) -> Result<(), FetchError> {
@@ -465,13 +472,12 @@ impl Fetcher {
             unreachable,
             fetched_at: SystemTime::now(),
         };
-        self.wait_slot(host);
         let Ok(robots) = Url::parse(&robots_url) else {
             return Ok(record(String::new(), false));
         };
         // RFC 9309: follow at least five redirects (http -> https is common).
         let mut robots = robots;
-        let mut result = self.send(&robots, None);
+        let mut result = self.send_polite(host, &robots, None);
         for _ in 0..5 {
             let Ok(response) = &result else { break };
             let location = response
@@ -483,8 +489,7 @@ impl Fetcher {
             match location {
                 Some(next) if (300..400).contains(&response.status) => {
                     robots = next;
-                    self.wait_slot(host);
-                    result = self.send(&robots, None);
+                    result = self.send_polite(host, &robots, None);
                 }
                 _ => break,
             }
