@@ -2,8 +2,11 @@
 //! Sputnik-shaped fixture site ([`site`]), and [`Workdir`], a temp directory holding a
 //! `feeds.toml` in which the real `sitefeed` binary is run with a timeout.
 
+pub mod faults;
+pub mod proc;
 pub mod server;
 pub mod site;
+pub mod synth;
 
 use std::fs;
 use std::io::Read;

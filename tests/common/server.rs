@@ -84,9 +84,14 @@ impl Request {
     }
 }
 
+/// A route that writes its own bytes to the socket (see `faults.rs`): for responses a canned
+/// [`Response`] cannot express, such as one that never comes or a body cut short.
+pub type RawHandler = Arc<dyn Fn(TcpStream, &Request) -> std::io::Result<()> + Send + Sync>;
+
 #[derive(Default)]
 struct State {
     routes: Mutex<HashMap<String, Response>>,
+    raw: Mutex<HashMap<String, RawHandler>>,
     prefixes: Mutex<Vec<(String, Response)>>,
     requests: Mutex<Vec<Request>>,
     stopping: AtomicBool,
@@ -122,7 +127,13 @@ pub struct Server {
 impl Server {
     /// Starts a server with no routes on a free loopback port.
     pub fn start() -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        Server::start_on("127.0.0.1")
+    }
+
+    /// Starts a server with no routes on a free port of loopback address `ip` (Linux answers
+    /// on all of 127.0.0.0/8, so `127.0.0.2` is a second "host" for redirect tests).
+    pub fn start_on(ip: &str) -> Server {
+        let listener = TcpListener::bind((ip, 0)).unwrap_or_else(|e| panic!("bind {ip}:0: {e}"));
         let addr = listener.local_addr().expect("local address");
         let state = Arc::new(State::default());
         let acceptor = {
@@ -165,6 +176,14 @@ impl Server {
     /// Stops serving `path`; it answers 404 from now on.
     pub fn remove(&self, path: &str) {
         lock(&self.state.routes).remove(path);
+        lock(&self.state.raw).remove(path);
+    }
+
+    /// Answers requests for exactly `path` (query ignored) with `handler`, which owns the
+    /// socket; it takes precedence over canned routes.
+    #[allow(dead_code)]
+    pub fn route_raw(&self, path: &str, handler: RawHandler) {
+        lock(&self.state.raw).insert(path.to_string(), handler);
     }
 
     /// Every request received so far, in arrival order.
@@ -219,6 +238,10 @@ fn handle(stream: TcpStream, state: &State) -> std::io::Result<()> {
         return Ok(());
     };
     lock(&state.requests).push(request.clone());
+    let raw = lock(&state.raw).get(request.path()).cloned();
+    if let Some(handler) = raw {
+        return handler(stream, &request);
+    }
     let response = state.answer(&request);
     write_response(stream, &request, &response)
 }
