@@ -6,7 +6,11 @@ use libfuzzer_sys::fuzz_target;
 use sitefeed::date::parse_date;
 
 fuzz_target!(|text: &str| {
-    for tz in [None, Some(chrono_tz::Europe::Moscow), Some(chrono_tz::America::St_Johns)] {
+    for tz in [
+        None,
+        Some(chrono_tz::Europe::Moscow),
+        Some(chrono_tz::America::St_Johns),
+    ] {
         if let Some(date) = parse_date(text, tz) {
             let printed = date.to_rfc3339();
             let back = chrono::DateTime::parse_from_rfc3339(&printed)

@@ -14,7 +14,11 @@ fuzz_target!(|html: &str| {
     let section = discover(html, &page, &Rules::default());
     let mut seen = HashSet::new();
     for link in &section.links {
-        assert!(matches!(link.url.scheme(), "http" | "https"), "{}", link.url);
+        assert!(
+            matches!(link.url.scheme(), "http" | "https"),
+            "{}",
+            link.url
+        );
         assert!(link.url.fragment().is_none(), "{}", link.url);
         assert!(seen.insert(link.url.clone()), "{} listed twice", link.url);
     }
