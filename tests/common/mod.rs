@@ -6,8 +6,11 @@
 // Each test binary uses its own subset of these helpers.
 #![allow(dead_code)]
 
+pub mod faults;
+pub mod proc;
 pub mod server;
 pub mod site;
+pub mod synth;
 
 use std::fs;
 use std::io::Read;

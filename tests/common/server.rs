@@ -213,11 +213,16 @@ impl Request {
     }
 }
 
+/// A route that writes its own bytes to the socket (see `faults.rs`): for responses a canned
+/// [`Response`] cannot express, such as one that never comes or a body cut short.
+pub type RawHandler = Arc<dyn Fn(TcpStream, &Request) -> std::io::Result<()> + Send + Sync>;
+
 #[derive(Default)]
 struct State {
     routes: Mutex<HashMap<String, Response>>,
     /// Paths answered by a list of responses in turn, the last one repeating.
     sequences: Mutex<HashMap<String, (Vec<Response>, usize)>>,
+    raw: Mutex<HashMap<String, RawHandler>>,
     prefixes: Mutex<Vec<(String, Response)>>,
     requests: Mutex<Vec<Request>>,
     next_id: AtomicU64,
@@ -334,6 +339,13 @@ impl Server {
     pub fn remove(&self, path: &str) {
         lock(&self.state.routes).remove(path);
         lock(&self.state.sequences).remove(path);
+        lock(&self.state.raw).remove(path);
+    }
+
+    /// Answers requests for exactly `path` (query ignored) with `handler`, which owns the
+    /// socket; it takes precedence over canned routes.
+    pub fn route_raw(&self, path: &str, handler: RawHandler) {
+        lock(&self.state.raw).insert(path.to_string(), handler);
     }
 
     /// Every request received so far, in arrival order.
@@ -397,6 +409,10 @@ fn handle(stream: TcpStream, state: &State) -> std::io::Result<()> {
     };
     request.id = state.next_id.fetch_add(1, Ordering::SeqCst);
     lock(&state.requests).push(request.clone());
+    let raw = lock(&state.raw).get(request.path()).cloned();
+    if let Some(handler) = raw {
+        return handler(stream, &request);
+    }
     let response = state.answer(&request);
     thread::sleep(response.delivery.delay);
     if let Some(logged) = lock(&state.requests)
