@@ -580,17 +580,23 @@ impl Context<'_> {
         Selector::parse(value.get_ref()).map_err(|err| {
             self.at(
                 value,
-                format!("feed \"{feed}\": {key} is not a valid CSS selector: {err}"),
+                format!(
+                    "feed \"{feed}\": {key} \"{}\" is not a valid CSS selector ({})",
+                    value.get_ref(),
+                    selector_problem(&err)
+                ),
             )
         })
     }
 
     fn regex(&self, value: &Spanned<String>, feed: &str, key: &str) -> Result<Regex, ConfigError> {
         Regex::new(value.get_ref()).map_err(|err| {
-            let err = err.to_string().replace('\n', " ");
             self.at(
                 value,
-                format!("feed \"{feed}\": {key} is not a valid regex: {err}"),
+                format!(
+                    "feed \"{feed}\": {key} is not a valid regex: {}",
+                    regex_problem(&err)
+                ),
             )
         })
     }
@@ -646,6 +652,14 @@ impl Context<'_> {
             && name
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        // `status.json` is the run's own file in output_dir.
+        let reserved = name.eq_ignore_ascii_case("status");
+        if reserved {
+            return Err(self.at(
+                value,
+                format!("feed name \"{name}\" is reserved (output/status.json is the run status)"),
+            ));
+        }
         if !safe || name.contains("..") {
             return Err(self.at(
                 value,
@@ -655,6 +669,36 @@ impl Context<'_> {
             ));
         }
         Ok(name)
+    }
+}
+
+/// What is wrong with a selector, in words: the parser's own message is a multi-line
+/// apology for most errors, while its error kind names the problem.
+fn selector_problem(err: &scraper::error::SelectorErrorKind) -> String {
+    let kind = format!("{err:?}");
+    // `UnexpectedSelectorParseError(NoQualifiedNameInAttributeSelector(..))` -> "no qualified
+    // name in attribute selector": the wrapper says nothing, the variant inside does.
+    let name = kind
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .find(|part| !part.is_empty() && *part != "UnexpectedSelectorParseError")
+        .unwrap_or(&kind);
+    let mut words = String::new();
+    for (i, c) in name.char_indices() {
+        if c.is_uppercase() && i > 0 {
+            words.push(' ');
+        }
+        words.push(c.to_ascii_lowercase());
+    }
+    words
+}
+
+/// The regex crate's message ends with the problem after `error: `, under a drawing of the
+/// pattern; one line needs only the problem.
+fn regex_problem(err: &regex::Error) -> String {
+    let text = err.to_string();
+    match text.rsplit_once("error: ") {
+        Some((_, problem)) => problem.trim().replace('\n', " "),
+        None => text.replace('\n', " "),
     }
 }
 
@@ -791,9 +835,19 @@ mod tests {
             assert!(message.starts_with("conf/feeds.toml:1:"), "{message}");
             assert!(message.contains(expected), "{message}");
         }
+        let message = err(&format!("{MINIMAL}article_selector = \"a[[\"\n"));
+        assert!(
+            message.ends_with("article_selector \"a[[\" is not a valid CSS selector (no qualified name in attribute selector)"),
+            "{message}"
+        );
+        let message = err(&format!("{MINIMAL}article_pattern = \"(x\"\n"));
+        assert!(
+            message.ends_with("article_pattern is not a valid regex: unclosed group"),
+            "{message}"
+        );
         let message = err(&format!("{MINIMAL}article_selector = \"a[\"\n"));
         assert!(
-            message.contains(":5:20: feed \"world\": article_selector is not a valid CSS selector"),
+            message.contains(":5:20: feed \"world\": article_selector \"a[\" is not a valid CSS selector (end of line)"),
             "{message}"
         );
         let message = err(&format!("{MINIMAL}article_pattern = \"(\"\n"));

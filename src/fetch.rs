@@ -71,6 +71,8 @@ pub enum FetchError {
     Redirect { url: Url, refusal: String },
     #[error("GET {url}: {message}")]
     Transport { url: Url, message: String },
+    #[error("GET {url}: empty response body")]
+    Empty { url: Url },
     #[error("GET {url}: {address} is a loopback, private or link-local address (block_private_addresses)")]
     Private { url: Url, address: String },
 }
@@ -352,6 +354,13 @@ impl Fetcher {
             }
         }
         let body = response.body.unwrap_or_default();
+        // An empty page is a server fault (a crashed backend behind a proxy, say), not a page
+        // without articles: reading it as one would store or publish nothing as something.
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Err(FetchError::Empty {
+                url: requested.clone(),
+            });
+        }
         let (html, _) = charset::decode_html(&body, content_type.as_deref());
         Ok(Fetched::Page(Page {
             url: final_url,

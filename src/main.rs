@@ -43,6 +43,10 @@ fn main() -> ExitCode {
                 Ok(loaded) => loaded,
                 Err(err) => return config_error(err),
             };
+            if let Err(err) = prepare_dirs(&loaded) {
+                eprintln!("sitefeed: {err}");
+                return ExitCode::from(2);
+            }
             match Signals::install() {
                 Ok(signals) => {
                     sitefeed::schedule::watch(&config.path, loaded, &signals, false);
@@ -69,6 +73,10 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::from(2);
             }
+            if let Err(err) = prepare_dirs(&loaded) {
+                eprintln!("sitefeed: {err}");
+                return ExitCode::from(2);
+            }
             let options = RunOptions {
                 only: feeds,
                 progress: std::io::stderr().is_terminal() && !quiet,
@@ -88,6 +96,27 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Creates the directories a pass writes to. A config whose output_dir or state cannot exist
+/// can never succeed, so this is a config error (exit 2), not a failed run.
+fn prepare_dirs(config: &Config) -> Result<(), String> {
+    let state_dir = config.state.parent().filter(|d| !d.as_os_str().is_empty());
+    for (key, dir) in [
+        ("output_dir", Some(config.output_dir.as_path())),
+        ("state", state_dir),
+    ] {
+        if let Some(dir) = dir {
+            std::fs::create_dir_all(dir).map_err(|err| {
+                format!(
+                    "{}: {key} {}: cannot create the directory: {err}",
+                    config.path.display(),
+                    dir.display()
+                )
+            })?;
+        }
+    }
+    Ok(())
 }
 
 fn config_error(err: sitefeed::config::ConfigError) -> ExitCode {

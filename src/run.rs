@@ -278,7 +278,8 @@ struct Pass<'a> {
 /// What one section page gave in this pass.
 struct SectionPass {
     url: Url,
-    /// The state to keep once every new article of the page is stored (first pages only).
+    /// The state to keep once every new article of the page is stored (first pages that list
+    /// articles only).
     state: Option<PageState>,
     /// Normalised article URLs listed on the page, in page order.
     listed: Vec<String>,
@@ -426,7 +427,10 @@ impl Pass<'_> {
                     }
                     sections.push(SectionPass {
                         url: page_url.clone(),
-                        state: first.then_some(PageState {
+                        // A page that lists nothing is kept as it was last seen whole: its
+                        // title and validators stay, so the feed does not change and the
+                        // next pass looks again.
+                        state: (first && !section.links.is_empty()).then_some(PageState {
                             validators: page.validators,
                             title: section.title,
                         }),

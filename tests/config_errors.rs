@@ -95,25 +95,25 @@ fn cases() -> Vec<Case> {
         case(
             "bad regex",
             format!("{TOP}{FEED}article_pattern = \"([\"\n"),
-            Prefix(
+            Exact(
                 "5:19",
-                "feed \"world\": article_pattern is not a valid regex: regex parse error:",
+                "feed \"world\": article_pattern is not a valid regex: unclosed character class",
             ),
         ),
         case(
             "bad exclude regex",
             format!("{TOP}{FEED}exclude = ['(']\n"),
-            Prefix(
+            Exact(
                 "5:12",
-                "feed \"world\": exclude is not a valid regex: regex parse error:",
+                "feed \"world\": exclude is not a valid regex: unclosed group",
             ),
         ),
         case(
             "bad selector",
             format!("{TOP}{FEED}article_selector = \"a[[\"\n"),
-            Prefix(
+            Exact(
                 "5:20",
-                "feed \"world\": article_selector is not a valid CSS selector: ",
+                "feed \"world\": article_selector \"a[[\" is not a valid CSS selector (no qualified name in attribute selector)",
             ),
         ),
         case(
