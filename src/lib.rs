@@ -1,18 +1,22 @@
-//! sitefeed turns news-site section pages into RSS 2.0 and Atom feeds.
+//! sitefeed turns news-site section pages into RSS 2.0, Atom and JSON feeds.
 //!
 //! The pipeline, one module per stage:
 //!
 //! 1. [`config`]: `feeds.toml` parsed and validated once into a typed [`config::Config`].
-//! 2. [`fetch`]: the one HTTP client (politeness, limits, charset decoding).
+//! 2. [`fetch`]: the one HTTP client (robots.txt, per-host gaps, retries, limits, conditional
+//!    requests), with [`charset`] turning bytes into text.
 //! 3. [`discover`]: section page HTML -> article URLs (pure).
 //! 4. [`extract`]: article page HTML -> [`model::Article`] metadata (pure), with [`date`] for
-//!    lenient timestamps.
-//! 5. [`store`]: the embedded SQLite state: every article seen and which feeds hold it.
-//! 6. [`render`]: stored articles -> RSS and Atom documents (pure, deterministic).
+//!    lenient timestamps. Both parse through [`html`], which defuses hostile nesting.
+//! 5. [`store`]: the embedded SQLite state: every article seen, which feeds hold it, section
+//!    pages' validators, robots.txt files and each feed's [`status`].
+//! 6. [`render`]: stored articles, chosen by [`select`] -> RSS, Atom and JSON Feed documents,
+//!    the index page and the OPML list (pure, deterministic).
 //! 7. [`output`]: the only code that writes to `output/`, atomically.
 //!
-//! [`run`] drives one pass over every configured feed and returns a report; `main` maps that
-//! report to an exit code.
+//! [`run`] drives one pass over the configured feeds and returns a report; [`schedule`] runs
+//! passes for `sitefeed watch`; [`probe`] shows one page's extraction. `main` parses the
+//! command line ([`cli`]) and maps outcomes to exit codes.
 
 pub mod charset;
 pub mod cli;
