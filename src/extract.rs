@@ -565,15 +565,20 @@ impl Extractor<'_, '_> {
     fn title(&mut self, ld: &[&Node]) -> Option<String> {
         let mut cands = Self::ld_values(ld, "headline", jsonld::text);
         cands.extend(self.meta_cands(&TITLE_METAS));
-        cands.extend(
-            self.h1_candidates()
-                .into_iter()
-                .map(|h| ("<h1>".to_string(), h)),
-        );
+        // An `<h1>` that neither the `<title>` nor og:title repeats is more often a site,
+        // section or widget heading than the headline, so it comes after the `<title>`.
+        let (confirmed, unconfirmed): (Vec<_>, Vec<_>) =
+            self.h1_candidates().into_iter().partition(|(c, _)| *c);
+        cands.extend(confirmed.into_iter().map(|(_, h)| ("<h1>".to_string(), h)));
         cands.extend(Self::ld_values(ld, "name", jsonld::text));
         if let Some(t) = &self.s.title_tag {
             cands.push(("<title>".to_string(), t.clone()));
         }
+        cands.extend(
+            unconfirmed
+                .into_iter()
+                .map(|(_, h)| ("<h1>".to_string(), h)),
+        );
         let sites = self.site_names();
         let others: Vec<(String, String)> = cands
             .iter()
@@ -606,10 +611,10 @@ impl Extractor<'_, '_> {
         chosen
     }
 
-    /// The `<h1>`s worth trying as a title: not the site's name (a logo heading), and those
-    /// that the `<title>` or og:title repeat first, since pages with several `<h1>`s put
-    /// navigation and widgets in the others.
-    fn h1_candidates(&self) -> Vec<String> {
+    /// The `<h1>`s worth trying as a title, not the site's name (a logo heading), each with
+    /// whether the `<title>` or og:title repeats it (confirmed ones first), since pages with
+    /// several `<h1>`s put navigation and widgets in the others.
+    fn h1_candidates(&self) -> Vec<(bool, String)> {
         let sites: Vec<String> = self.site_names().iter().map(|n| n.to_lowercase()).collect();
         let titles: Vec<String> = self
             .s
@@ -631,12 +636,20 @@ impl Extractor<'_, '_> {
             })
             .collect();
         h1s.sort_by_key(|(unconfirmed, _)| *unconfirmed);
-        h1s.into_iter().map(|(_, h)| h).collect()
+        h1s.into_iter().map(|(u, h)| (!u, h)).collect()
     }
 
     fn description(&mut self, ld: &[&Node]) -> Option<String> {
-        let mut cands = self.meta_cands(&DESCRIPTION_METAS[..2]);
-        cands.extend(Self::ld_values(ld, "description", jsonld::text));
+        // The article node's own summary first, as for the headline: og:description is more
+        // often a social teaser ("There's no going back from here.") than the summary.
+        let articles = usize::from(ld.first().is_some_and(|n| n.rank == Rank::Article));
+        let mut cands = Self::ld_values(&ld[..articles], "description", jsonld::text);
+        cands.extend(self.meta_cands(&DESCRIPTION_METAS[..2]));
+        cands.extend(Self::ld_values(
+            &ld[articles..],
+            "description",
+            jsonld::text,
+        ));
         cands.extend(self.meta_cands(&DESCRIPTION_METAS[2..]));
         // A "description" that is only the site's name describes nothing.
         let sites: Vec<String> = self.site_names().iter().map(|n| n.to_lowercase()).collect();
@@ -740,7 +753,8 @@ impl Extractor<'_, '_> {
     }
 
     /// The widest rendition in the page's `<img>`/`<source>` elements of the same picture as
-    /// `url`, when one is stated wider than any rendition equal to `url`.
+    /// `url`, when one is stated wider than any rendition equal to `url` and at least
+    /// [`MIN_LEAD_WIDTH`] wide.
     fn largest_rendition(&self, url: &str) -> Option<String> {
         let key = picture_key(url)?;
         let mut best: Option<(u32, String)> = None;
@@ -770,7 +784,9 @@ impl Extractor<'_, '_> {
                 }
             }
         }
-        best.map(|(_, u)| u).filter(|u| u != url)
+        best.filter(|(w, _)| *w >= MIN_LEAD_WIDTH)
+            .map(|(_, u)| u)
+            .filter(|u| u != url)
     }
 
     fn keywords(&mut self, ld: &[&Node]) -> Vec<String> {
@@ -867,6 +883,10 @@ impl Extractor<'_, '_> {
                 source = format!("{src} (same instant as {source})");
                 best = *p;
             }
+        }
+        if let Some(local) = utc_written_midnight(&best) {
+            source = format!("{source} (a local midnight written in UTC)");
+            best = local;
         }
         self.note(field, source);
         Some(best)
@@ -967,6 +987,25 @@ impl Extractor<'_, '_> {
     }
 }
 
+/// A UTC stamp at exactly 22:00:00 or 23:00:00 is a date stated without a time in a UTC+2 or
+/// UTC+1 newsroom and converted to UTC (`2021-11-04T23:00:00Z` for 5 November): the same
+/// instant at that offset keeps the calendar date the page meant.
+fn utc_written_midnight(p: &ParsedDate) -> Option<ParsedDate> {
+    use chrono::Timelike;
+    if !p.has_zone || p.at.offset().local_minus_utc() != 0 {
+        return None;
+    }
+    let t = p.at.time();
+    if t.minute() != 0 || t.second() != 0 || t.nanosecond() != 0 || !(22..=23).contains(&t.hour()) {
+        return None;
+    }
+    let offset = chrono::FixedOffset::east_opt(i32::try_from(24 - t.hour()).ok()? * 3600)?;
+    Some(ParsedDate {
+        at: p.at.with_timezone(&offset),
+        ..*p
+    })
+}
+
 /// What identifies a picture across its renditions: the longest run of letters and digits (at
 /// least [`MIN_PICTURE_TOKEN`] long) in the file name of its URL, lower-cased. Renditions
 /// differ in size parts (`1200x675_`, `w1200`) and folders, not in the picture's own name or id.
@@ -981,6 +1020,9 @@ fn picture_key(url: &str) -> Option<String> {
         .max_by_key(|t| t.len())
         .map(str::to_lowercase)
 }
+
+/// A rendition narrower than this is a thumbnail or a blurred placeholder, not a lead picture.
+const MIN_LEAD_WIDTH: u32 = 400;
 
 /// Shortest file-name token that identifies a picture rather than a size or a format.
 const MIN_PICTURE_TOKEN: usize = 8;

@@ -213,11 +213,11 @@ fn url_date_is_a_fallback_below_structured_data() {
         a.published.unwrap().to_rfc3339(),
         "2026-01-27T00:00:00+00:00"
     );
-    let html = r#"<meta property="article:published_time" content="2026-01-26T23:00:00Z">"#;
+    let html = r#"<meta property="article:published_time" content="2026-01-26T22:30:00Z">"#;
     let a = run(html, "https://news.example/2026/01/27/story").article;
     assert_eq!(
         a.published.unwrap().to_rfc3339(),
-        "2026-01-26T23:00:00+00:00"
+        "2026-01-26T22:30:00+00:00"
     );
 }
 
@@ -535,5 +535,83 @@ fn lone_title_tag_keeps_its_longest_part() {
     assert_eq!(
         run(html, PAGE).article.title.as_deref(),
         Some("Podcasts in a home media server")
+    );
+}
+
+#[test]
+fn thumbnail_rendition_never_replaces_the_share_image() {
+    // A blurred 60px placeholder of the same picture is not a lead image.
+    let html = r#"<meta property="og:image" content="https://img.example/max/540/lake-sunset-2026.png">
+        <img src="https://img.example/max/60/lake-sunset-2026.png?q=20" width="60">"#;
+    assert_eq!(
+        run(html, PAGE).article.image.as_deref(),
+        Some("https://img.example/max/540/lake-sunset-2026.png")
+    );
+}
+
+#[test]
+fn article_summary_beats_social_teaser() {
+    let html = r#"<meta property="og:description" content="There's no going back.">
+        <meta name="description" content="We tried the new headset for a week, and there is no going back.">
+        <script type="application/ld+json">{"@type": "NewsArticle", "headline": "H",
+          "description": "We tried the new headset for a week, and there is no going back."}</script>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(
+        ex.article.description.as_deref(),
+        Some("We tried the new headset for a week, and there is no going back.")
+    );
+    assert_eq!(
+        source_of(&ex, "description"),
+        "json-ld NewsArticle.description"
+    );
+    // A page-level node's description does not jump ahead of the metas.
+    let html = r#"<meta property="og:description" content="The teaser.">
+        <script type="application/ld+json">{"@type": "WebPage", "description": "The site."}</script>"#;
+    assert_eq!(
+        run(html, PAGE).article.description.as_deref(),
+        Some("The teaser.")
+    );
+}
+
+#[test]
+fn h1_that_the_title_does_not_repeat_comes_after_the_title() {
+    let html = "<title>Babies Who Eat Peanuts Early May Avoid Allergy</title>
+        <h1>Allergies Health Center</h1>";
+    assert_eq!(
+        run(html, PAGE).article.title.as_deref(),
+        Some("Babies Who Eat Peanuts Early May Avoid Allergy")
+    );
+    // Confirmed by the `<title>`, the `<h1>` still wins (it has no site suffix).
+    let html = "<title>Babies Who Eat Peanuts Early - Health News</title>
+        <h1>Babies Who Eat Peanuts Early</h1>";
+    assert_eq!(
+        run(html, PAGE).article.title.as_deref(),
+        Some("Babies Who Eat Peanuts Early")
+    );
+    // With no `<title>`, an unconfirmed `<h1>` is still the title.
+    assert_eq!(
+        run("<h1>Only Heading</h1>", PAGE).article.title.as_deref(),
+        Some("Only Heading")
+    );
+}
+
+#[test]
+fn utc_stamp_at_a_central_european_midnight_keeps_its_local_date() {
+    let html = r#"<meta property="article:published_time" content="2021-11-04T23:00:00+00:00">"#;
+    let ex = run(html, PAGE);
+    assert_eq!(
+        ex.article.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2021-11-05T00:00:00+01:00")
+    );
+    assert!(source_of(&ex, "published").ends_with("(a local midnight written in UTC)"));
+    // Any other UTC time stays as written.
+    let html = r#"<meta property="article:published_time" content="2021-11-04T23:15:00Z">"#;
+    assert_eq!(
+        run(html, PAGE)
+            .article
+            .published
+            .map(|d| d.to_rfc3339())
+            .as_deref(),
+        Some("2021-11-04T23:15:00+00:00")
     );
 }
