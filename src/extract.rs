@@ -884,10 +884,6 @@ impl Extractor<'_, '_> {
                 best = *p;
             }
         }
-        if let Some(local) = utc_written_midnight(&best) {
-            source = format!("{source} (a local midnight written in UTC)");
-            best = local;
-        }
         self.note(field, source);
         Some(best)
     }
@@ -985,25 +981,6 @@ impl Extractor<'_, '_> {
         let dated = self.dated("updated", cands);
         self.choose_date("updated", dated)
     }
-}
-
-/// A UTC stamp at exactly 22:00:00 or 23:00:00 is a date stated without a time in a UTC+2 or
-/// UTC+1 newsroom and converted to UTC (`2021-11-04T23:00:00Z` for 5 November): the same
-/// instant at that offset keeps the calendar date the page meant.
-fn utc_written_midnight(p: &ParsedDate) -> Option<ParsedDate> {
-    use chrono::Timelike;
-    if !p.has_zone || p.at.offset().local_minus_utc() != 0 {
-        return None;
-    }
-    let t = p.at.time();
-    if t.minute() != 0 || t.second() != 0 || t.nanosecond() != 0 || !(22..=23).contains(&t.hour()) {
-        return None;
-    }
-    let offset = chrono::FixedOffset::east_opt(i32::try_from(24 - t.hour()).ok()? * 3600)?;
-    Some(ParsedDate {
-        at: p.at.with_timezone(&offset),
-        ..*p
-    })
 }
 
 /// What identifies a picture across its renditions: the longest run of letters and digits (at

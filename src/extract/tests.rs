@@ -213,11 +213,11 @@ fn url_date_is_a_fallback_below_structured_data() {
         a.published.unwrap().to_rfc3339(),
         "2026-01-27T00:00:00+00:00"
     );
-    let html = r#"<meta property="article:published_time" content="2026-01-26T22:30:00Z">"#;
+    let html = r#"<meta property="article:published_time" content="2026-01-26T23:00:00Z">"#;
     let a = run(html, "https://news.example/2026/01/27/story").article;
     assert_eq!(
         a.published.unwrap().to_rfc3339(),
-        "2026-01-26T22:30:00+00:00"
+        "2026-01-26T23:00:00+00:00"
     );
 }
 
@@ -592,26 +592,5 @@ fn h1_that_the_title_does_not_repeat_comes_after_the_title() {
     assert_eq!(
         run("<h1>Only Heading</h1>", PAGE).article.title.as_deref(),
         Some("Only Heading")
-    );
-}
-
-#[test]
-fn utc_stamp_at_a_central_european_midnight_keeps_its_local_date() {
-    let html = r#"<meta property="article:published_time" content="2021-11-04T23:00:00+00:00">"#;
-    let ex = run(html, PAGE);
-    assert_eq!(
-        ex.article.published.map(|d| d.to_rfc3339()).as_deref(),
-        Some("2021-11-05T00:00:00+01:00")
-    );
-    assert!(source_of(&ex, "published").ends_with("(a local midnight written in UTC)"));
-    // Any other UTC time stays as written.
-    let html = r#"<meta property="article:published_time" content="2021-11-04T23:15:00Z">"#;
-    assert_eq!(
-        run(html, PAGE)
-            .article
-            .published
-            .map(|d| d.to_rfc3339())
-            .as_deref(),
-        Some("2021-11-04T23:15:00+00:00")
     );
 }
