@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono_tz::Tz;
@@ -169,9 +170,9 @@ impl Format {
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     /// An article must match one of these (in its title, URL or a keyword), when any is given.
-    pub include: Vec<Regex>,
+    pub include: Vec<Arc<Regex>>,
     /// An article matching any of these is left out.
-    pub exclude: Vec<Regex>,
+    pub exclude: Vec<Arc<Regex>>,
     /// Articles older than this are left out.
     pub max_age: Option<Duration>,
 }
@@ -241,7 +242,11 @@ impl Config {
     /// Validates config `text` as if read from `path` (which names it in errors and anchors
     /// relative paths).
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let ctx = Context { text, path };
+        let ctx = Context {
+            text,
+            path,
+            regexes: Default::default(),
+        };
         let raw: RawConfig = toml::from_str(text).map_err(|err| {
             let message = err.message().trim().replace('\n', " ");
             ctx.error(err.span().map(|s| s.start), message)
@@ -515,6 +520,10 @@ impl Config {
 struct Context<'a> {
     text: &'a str,
     path: &'a Path,
+    /// Regexes compiled so far, by pattern: feeds that share a pattern share one compiled
+    /// program and its match caches (a clone of a `Regex` would get caches of its own, one per
+    /// thread, which add up over hundreds of feeds).
+    regexes: std::cell::RefCell<std::collections::HashMap<String, Arc<Regex>>>,
 }
 
 impl Context<'_> {
@@ -589,8 +598,16 @@ impl Context<'_> {
         })
     }
 
-    fn regex(&self, value: &Spanned<String>, feed: &str, key: &str) -> Result<Regex, ConfigError> {
-        Regex::new(value.get_ref()).map_err(|err| {
+    fn regex(
+        &self,
+        value: &Spanned<String>,
+        feed: &str,
+        key: &str,
+    ) -> Result<Arc<Regex>, ConfigError> {
+        if let Some(regex) = self.regexes.borrow().get(value.get_ref()) {
+            return Ok(regex.clone());
+        }
+        let regex = Regex::new(value.get_ref()).map(Arc::new).map_err(|err| {
             self.at(
                 value,
                 format!(
@@ -598,7 +615,11 @@ impl Context<'_> {
                     regex_problem(&err)
                 ),
             )
-        })
+        })?;
+        self.regexes
+            .borrow_mut()
+            .insert(value.get_ref().clone(), regex.clone());
+        Ok(regex)
     }
 
     fn positive_duration(

@@ -27,7 +27,7 @@ impl Filter {
                 .chain(std::iter::once(article.url.as_str()))
                 .chain(article.keywords.iter().map(String::as_str))
         };
-        let matches = |re: &regex::Regex| fields().any(|f| re.is_match(f));
+        let matches = |re: &std::sync::Arc<regex::Regex>| fields().any(|f| re.is_match(f));
         (self.include.is_empty() || self.include.iter().any(matches))
             && !self.exclude.iter().any(matches)
     }
@@ -62,8 +62,8 @@ mod tests {
     fn include_exclude_match_title_url_and_keywords() {
         let now = Utc.with_ymd_and_hms(2026, 1, 31, 0, 0, 0).unwrap();
         let filter = Filter {
-            include: vec![Regex::new("(?i)china").unwrap()],
-            exclude: vec![Regex::new("^opinion$").unwrap()],
+            include: vec![std::sync::Arc::new(Regex::new("(?i)china").unwrap())],
+            exclude: vec![std::sync::Arc::new(Regex::new("^opinion$").unwrap())],
             max_age: None,
         };
         assert!(filter.keeps(&entry("China talks", "https://e.com/a", &[], 27), now));

@@ -13,6 +13,8 @@ mod url_shape;
 
 pub use url_shape::{normalize_url, same_site, url_score};
 
+use std::sync::Arc;
+
 use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 use std::collections::HashSet;
@@ -27,7 +29,8 @@ pub struct Rules {
     pub selector: Option<Selector>,
     /// Matched against the URL path, and against path plus `?query`; either match counts.
     /// Alone it keeps same-site links only.
-    pub pattern: Option<Regex>,
+    /// Shared: cloning a `Regex` gives the clone its own match caches, one per thread.
+    pub pattern: Option<Arc<Regex>>,
     /// Finds the link to the next page when `rel="next"` does not.
     pub next_selector: Option<Selector>,
 }

@@ -342,7 +342,7 @@ fn selector_on_anchors_dedups_and_normalizes() {
 fn pattern_alone_takes_all_same_site_matches() {
     let rules = Rules {
         selector: None,
-        pattern: Some(Regex::new(r"^/\d{8}/.+-\d+\.html$").unwrap()),
+        pattern: Some(Arc::new(Regex::new(r"^/\d{8}/.+-\d+\.html$").unwrap())),
         ..Rules::default()
     };
     let page = discover(SPUTNIK_LIKE, &url("https://examplesite.com/world/"), &rules);
@@ -357,7 +357,7 @@ fn pattern_may_match_path_and_query() {
         <a href="https://other.com/index.php?id=13">c</a>"#;
     let rules = Rules {
         selector: None,
-        pattern: Some(Regex::new(r"\?id=\d+$").unwrap()),
+        pattern: Some(Arc::new(Regex::new(r"\?id=\d+$").unwrap())),
         ..Rules::default()
     };
     let page = discover(html, &url("https://ex.com/"), &rules);
@@ -368,7 +368,7 @@ fn pattern_may_match_path_and_query() {
 fn selector_and_pattern_together_intersect() {
     let rules = Rules {
         selector: Some(Selector::parse(".layout__sidebar, .list").unwrap()),
-        pattern: Some(Regex::new("river").unwrap()),
+        pattern: Some(Arc::new(Regex::new("river").unwrap())),
         ..Rules::default()
     };
     let page = discover(SPUTNIK_LIKE, &url("https://examplesite.com/world/"), &rules);
