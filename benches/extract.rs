@@ -15,8 +15,9 @@ use std::time::{Duration, Instant};
 
 use url::Url;
 
-/// Timed passes per measurement; the fastest is reported (the least disturbed by other load).
-const PASSES: usize = 5;
+/// Rounds of one parse pass and one extraction pass; the fastest pass of each kind is
+/// reported as throughput, the median round as the ratio.
+const PASSES: usize = 7;
 
 fn main() -> anyhow::Result<()> {
     let dir = std::env::var("SITEFEED_CORPUS").map_or_else(
@@ -34,21 +35,41 @@ fn main() -> anyhow::Result<()> {
     let pages = load(&manifest)?;
     let bytes: usize = pages.iter().map(|(html, _)| html.len()).sum();
     println!(
-        "bench extract: {} pages, {:.1} MB decoded HTML, best of {PASSES} passes, 1 thread",
+        "bench extract: {} pages, {:.1} MB decoded HTML, {PASSES} rounds, 1 thread",
         pages.len(),
         bytes as f64 / 1e6
     );
 
-    let parse = best_of(|| {
+    // Parse and extraction passes alternate, so both see the same machine weather; the ratio
+    // is the median of the rounds' ratios, which a noisy neighbour moves least.
+    let mut rounds = Vec::with_capacity(PASSES);
+    let run_parse = || {
         for (html, _) in &pages {
             std::hint::black_box(scraper::Html::parse_document(html));
         }
-    });
-    let extract = best_of(|| {
+    };
+    let run_extract = || {
         for (html, url) in &pages {
             std::hint::black_box(sitefeed::extract::extract(html, url, None));
         }
-    });
+    };
+    run_parse();
+    run_extract();
+    for _ in 0..PASSES {
+        let t = Instant::now();
+        run_parse();
+        let parse = t.elapsed();
+        let t = Instant::now();
+        run_extract();
+        rounds.push((parse, t.elapsed()));
+    }
+    let parse = rounds.iter().map(|r| r.0).min().expect("PASSES > 0");
+    let extract = rounds.iter().map(|r| r.1).min().expect("PASSES > 0");
+    let mut ratios: Vec<f64> = rounds
+        .iter()
+        .map(|(p, e)| e.as_secs_f64() / p.as_secs_f64())
+        .collect();
+    ratios.sort_by(f64::total_cmp);
     let report = |name: &str, d: Duration| {
         let s = d.as_secs_f64();
         println!(
@@ -61,22 +82,15 @@ fn main() -> anyhow::Result<()> {
     report("bare Html::parse_document", parse);
     report("extract::extract", extract);
     println!(
-        "extraction / bare parse: {:.3}x",
-        extract.as_secs_f64() / parse.as_secs_f64()
+        "extraction / bare parse: {:.3}x (median of {PASSES} alternating rounds; per round {})",
+        ratios[ratios.len() / 2],
+        ratios
+            .iter()
+            .map(|r| format!("{r:.2}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     Ok(())
-}
-
-fn best_of(mut f: impl FnMut()) -> Duration {
-    f(); // warm-up
-    (0..PASSES)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .min()
-        .expect("PASSES > 0")
 }
 
 /// Every page of the manifest, read and decoded as `sitefeed probe --json` reads it.

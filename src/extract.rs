@@ -81,6 +81,8 @@ const IMAGE_ATTRS: [&str; 6] = [
     "data-lazy-src",
     "data-original",
 ];
+/// Attributes that name a `<meta>` element's key, in the order their metas are recorded.
+const META_KEY_ATTRS: [&str; 4] = ["property", "name", "itemprop", "http-equiv"];
 /// More tag links than this in one container is a tag cloud or an index, not the article's tags.
 const MAX_TAG_GROUP: usize = 30;
 /// Elements whose text is not shown to readers.
@@ -89,14 +91,27 @@ const NON_VISIBLE: [&str; 7] = [
 ];
 
 /// Extracts the metadata of the article page `html` fetched from `page_url`. Times without a
-/// zone are read in `tz` (UTC when `None`).
+/// zone are read in `tz` (UTC when `None`). `sources` says where each value came from;
+/// `candidates` and `rejected` stay empty (see [`extract_explained`]).
 pub fn extract(html: &str, page_url: &Url, tz: Option<Tz>) -> Extraction {
+    extract_with(html, page_url, tz, false)
+}
+
+/// Like [`extract`], and also records every candidate value considered and every one
+/// rejected, with the reason (what `sitefeed probe` shows). Costs more: each candidate is
+/// cleaned, not just the first usable one.
+pub fn extract_explained(html: &str, page_url: &Url, tz: Option<Tz>) -> Extraction {
+    extract_with(html, page_url, tz, true)
+}
+
+fn extract_with(html: &str, page_url: &Url, tz: Option<Tz>, explain: bool) -> Extraction {
     let doc = crate::html::parse_document(html);
     let signals = Signals::gather(&doc, page_url);
     let mut ex = Extractor {
         s: &signals,
         page_url,
         tz,
+        explain,
         out: Extraction::default(),
     };
     ex.run(page_url);
@@ -170,11 +185,24 @@ impl<'d> Signals<'d> {
                 }
                 "base" if base_href.is_none() => base_href = e.attr("href").map(str::to_string),
                 "meta" if s.metas.len() < MAX_METAS => {
-                    let Some(content) = e.attr("content").or_else(|| e.attr("value")) else {
+                    let mut keys: [Option<&str>; 4] = [None; 4];
+                    let (mut content, mut value) = (None, None);
+                    for (name, v) in e.attrs() {
+                        match name {
+                            "content" => content = Some(v),
+                            "value" => value = Some(v),
+                            _ => {
+                                if let Some(i) = META_KEY_ATTRS.iter().position(|a| *a == name) {
+                                    keys[i] = Some(v);
+                                }
+                            }
+                        }
+                    }
+                    let Some(content) = content.or(value) else {
                         continue;
                     };
-                    for attr in ["property", "name", "itemprop", "http-equiv"] {
-                        if let Some(key) = e.attr(attr) {
+                    for (attr, key) in META_KEY_ATTRS.into_iter().zip(keys) {
+                        if let Some(key) = key {
                             s.metas.push(Meta {
                                 attr,
                                 key: key.trim().to_ascii_lowercase(),
@@ -231,11 +259,20 @@ impl<'d> Signals<'d> {
                     }
                 }
                 _ => {
+                    // One pass over the attributes: this branch sees nearly every element.
+                    let (mut itemprop, mut content, mut datetime) = (None, None, None);
+                    let mut date_hint = false;
+                    for (name, value) in e.attrs() {
+                        match name {
+                            "itemprop" => itemprop = Some(value),
+                            "content" => content = Some(value),
+                            "datetime" => datetime = Some(value),
+                            "class" | "id" => date_hint |= has_date_hint(value),
+                            _ => {}
+                        }
+                    }
                     // Microdata on non-meta elements (`<span itemprop=datePublished content=..>`).
-                    if let (Some(prop), Some(v)) = (
-                        e.attr("itemprop"),
-                        e.attr("content").or_else(|| e.attr("datetime")),
-                    ) {
+                    if let (Some(prop), Some(v)) = (itemprop, content.or(datetime)) {
                         if s.metas.len() < MAX_METAS {
                             s.metas.push(Meta {
                                 attr: "itemprop",
@@ -244,16 +281,18 @@ impl<'d> Signals<'d> {
                             });
                         }
                     }
-                    if s.datelines.len() < MAX_DATELINES && looks_like_dateline(e) {
+                    if s.datelines.len() < MAX_DATELINES && date_hint {
                         s.datelines.push(el);
                     }
                     if e.name() == "a" && s.tag_links.len() < text::MAX_KEYWORDS && is_tag_link(e) {
                         s.tag_links
                             .push((el.text().take(10).collect(), tag_group(el)));
                     }
+                    // `attrs()` rather than `attr()`: a lookup by name interns the name
+                    // first, which for `data-` attributes means a locked global set.
                     if matches!(e.name(), "img" | "source")
                         && s.images.len() < MAX_IMAGES
-                        && IMAGE_ATTRS.iter().any(|a| e.attr(a).is_some())
+                        && e.attrs().any(|(name, _)| IMAGE_ATTRS.contains(&name))
                     {
                         s.images.push(el);
                     }
@@ -278,14 +317,20 @@ impl<'d> Signals<'d> {
     }
 }
 
-fn looks_like_dateline(e: &scraper::node::Element) -> bool {
-    let hint = |v: Option<&str>| {
-        v.is_some_and(|v| {
-            let v = v.to_ascii_lowercase();
-            v.contains("date") || v.contains("publish") || v.contains("posted")
-        })
+/// Whether a class or id names a date (`article-date`, `publishedAt`, `posted-on`). Runs on
+/// nearly every element, so it looks only where a `d` or a `p` starts a word candidate.
+fn has_date_hint(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let at = |i: usize, needle: &[u8]| {
+        bytes
+            .get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
     };
-    hint(e.attr("class")) || hint(e.attr("id"))
+    (0..bytes.len()).any(|i| match bytes[i] | 0x20 {
+        b'd' => at(i, b"date"),
+        b'p' => at(i, b"publish") || at(i, b"posted"),
+        _ => false,
+    })
 }
 
 /// The container a tag link belongs to: its parent, or the list around it when it sits in an
@@ -316,21 +361,30 @@ const TAG_PATH_SEGMENTS: [&str; 9] = [
 /// A link to a tag page: `rel="tag"`, or an href whose path has a tag segment followed by
 /// the tag's own segment (`/tag/floods/`).
 fn is_tag_link(e: &scraper::node::Element) -> bool {
-    if e.attr("rel").is_some_and(|r| {
+    let (mut rel, mut href) = (None, None);
+    for (name, value) in e.attrs() {
+        match name {
+            "rel" => rel = Some(value),
+            "href" => href = Some(value),
+            _ => {}
+        }
+    }
+    if rel.is_some_and(|r| {
         r.split_ascii_whitespace()
             .any(|t| t.eq_ignore_ascii_case("tag"))
     }) {
         return true;
     }
-    let Some(href) = e.attr("href") else {
+    let Some(href) = href else {
         return false;
     };
     let path = href.split(['?', '#']).next().unwrap_or("");
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    // A tag segment (`/tag/`, `/topics/`) followed by at least one more segment.
+    let mut segments = path.split('/').filter(|s| !s.is_empty());
     segments
-        .iter()
-        .position(|s| TAG_PATH_SEGMENTS.contains(&s.to_ascii_lowercase().as_str()))
-        .is_some_and(|i| i + 1 < segments.len())
+        .by_ref()
+        .any(|s| TAG_PATH_SEGMENTS.iter().any(|t| s.eq_ignore_ascii_case(t)))
+        && segments.next().is_some()
 }
 
 fn meta_source(m: &Meta) -> String {
@@ -428,6 +482,8 @@ struct Extractor<'s, 'd> {
     s: &'s Signals<'d>,
     page_url: &'s Url,
     tz: Option<Tz>,
+    /// Record candidates and rejections (for `probe`), not only the values chosen.
+    explain: bool,
     out: Extraction,
 }
 
@@ -461,6 +517,9 @@ impl Extractor<'_, '_> {
     }
 
     fn candidate(&mut self, field: &'static str, source: &str, value: &str) {
+        if !self.explain {
+            return;
+        }
         self.out.candidates.push(Candidate {
             field,
             source: source.to_string(),
@@ -469,6 +528,9 @@ impl Extractor<'_, '_> {
     }
 
     fn reject(&mut self, field: &'static str, source: String, value: &str, reason: &'static str) {
+        if !self.explain {
+            return;
+        }
         self.out.rejected.push(Rejected {
             field,
             source,
@@ -500,6 +562,9 @@ impl Extractor<'_, '_> {
     ) -> Option<String> {
         let mut chosen = None;
         for (source, raw) in cands {
+            if chosen.is_some() && !self.explain {
+                break;
+            }
             match clean_text(&raw, max_chars) {
                 Some(v) => {
                     self.candidate(field, &source, &v);

@@ -18,81 +18,96 @@ pub fn parse_document(html: &str) -> Html {
     Html::parse_document(&limit_nesting(html, MAX_NESTING))
 }
 
+/// Tag names up to this long are classified; longer ones are custom elements, which nest.
+const MAX_KNOWN_TAG: usize = 10;
+
+/// `tag` in lower case in a small buffer, or `None` when it is longer than any known tag.
+fn lower(tag: &[u8]) -> Option<([u8; MAX_KNOWN_TAG], usize)> {
+    if tag.len() > MAX_KNOWN_TAG {
+        return None;
+    }
+    let mut buf = [0u8; MAX_KNOWN_TAG];
+    for (b, t) in buf.iter_mut().zip(tag) {
+        *b = t.to_ascii_lowercase();
+    }
+    Some((buf, tag.len()))
+}
+
 /// Elements that never have content, and elements whose end tag is optional or implied by the
 /// next sibling: neither deepens the tree in a way worth counting.
 fn counts_as_level(tag: &[u8]) -> bool {
-    const FLAT: &[&[u8]] = &[
-        b"area",
-        b"base",
-        b"br",
-        b"col",
-        b"embed",
-        b"hr",
-        b"img",
-        b"input",
-        b"link",
-        b"meta",
-        b"source",
-        b"track",
-        b"wbr",
-        b"param",
-        b"keygen",
-        b"frame",
-        b"basefont",
-        b"bgsound",
-        b"p",
-        b"li",
-        b"dt",
-        b"dd",
-        b"tr",
-        b"td",
-        b"th",
-        b"option",
-        b"optgroup",
-        b"rb",
-        b"rt",
-        b"rp",
-        b"rtc",
-        b"tbody",
-        b"thead",
-        b"tfoot",
-        b"colgroup",
-        b"caption",
-        b"html",
-        b"head",
-        b"body",
-        b"image",
-    ];
-    !FLAT.iter().any(|flat| flat.eq_ignore_ascii_case(tag))
+    let Some((buf, len)) = lower(tag) else {
+        return true;
+    };
+    !matches!(
+        &buf[..len],
+        b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"source"
+            | b"track"
+            | b"wbr"
+            | b"param"
+            | b"keygen"
+            | b"frame"
+            | b"basefont"
+            | b"bgsound"
+            | b"p"
+            | b"li"
+            | b"dt"
+            | b"dd"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"option"
+            | b"optgroup"
+            | b"rb"
+            | b"rt"
+            | b"rp"
+            | b"rtc"
+            | b"tbody"
+            | b"thead"
+            | b"tfoot"
+            | b"colgroup"
+            | b"caption"
+            | b"html"
+            | b"head"
+            | b"body"
+            | b"image"
+    )
 }
 
-/// Elements whose content is raw text: tags inside them are not tags.
-fn raw_text_end(tag: &[u8]) -> Option<&'static [u8]> {
-    const RAW: &[(&[u8], &[u8])] = &[
-        (b"script", b"</script"),
-        (b"style", b"</style"),
-        (b"textarea", b"</textarea"),
-        (b"title", b"</title"),
-        (b"xmp", b"</xmp"),
-        (b"iframe", b"</iframe"),
-        (b"noembed", b"</noembed"),
-        (b"noframes", b"</noframes"),
-        (b"plaintext", b"\0"),
-    ];
-    RAW.iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(tag))
-        .map(|(_, end)| *end)
-}
-
-/// Finds `needle` (ASCII, matched case-insensitively) in `hay` from `from`.
-fn find_ignore_case(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || from >= hay.len() {
-        return None;
+/// Whether `tag` holds raw text (tags inside it are not tags) and, if so, whether it runs to
+/// the end of the document (`plaintext`).
+fn raw_text(tag: &[u8]) -> Option<bool> {
+    let (buf, len) = lower(tag)?;
+    match &buf[..len] {
+        b"script" | b"style" | b"textarea" | b"title" | b"xmp" | b"iframe" | b"noembed"
+        | b"noframes" => Some(false),
+        b"plaintext" => Some(true),
+        _ => None,
     }
-    hay[from..]
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| p + from)
+}
+
+/// Where the end tag `</name` of a raw-text element starts, searching from `from`.
+fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut at = from;
+    while let Some(offset) = memchr::memmem::find(&bytes[at..], b"</") {
+        let start = at + offset;
+        let candidate = &bytes[start + 2..];
+        if candidate.len() >= name.len() && candidate[..name.len()].eq_ignore_ascii_case(name) {
+            return Some(start);
+        }
+        at = start + 2;
+    }
+    None
 }
 
 /// `html` cut at the first tag that would open level `max + 1`; borrowed when no cut is needed.
@@ -100,17 +115,25 @@ fn find_ignore_case(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 /// doctype and raw-text elements are skipped, end tags close a level.
 pub fn limit_nesting(html: &str, max: usize) -> Cow<'_, str> {
     let bytes = html.as_bytes();
+    let after = |from: usize, needle: &[u8]| {
+        let from = from.min(bytes.len());
+        let found = match needle {
+            [one] => memchr::memchr(*one, &bytes[from..]),
+            _ => memchr::memmem::find(&bytes[from..], needle),
+        };
+        found.map_or(bytes.len(), |e| from + e + needle.len())
+    };
     let mut depth = 0usize;
     let mut i = 0;
-    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
+    while let Some(offset) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + offset;
         let rest = &bytes[start + 1..];
         if rest.starts_with(b"!--") {
-            i = find_ignore_case(bytes, start + 4, b"-->").map_or(bytes.len(), |e| e + 3);
+            i = after(start + 4, b"-->");
             continue;
         }
         if rest.first().is_some_and(|&b| b == b'!' || b == b'?') {
-            i = find_ignore_case(bytes, start + 1, b">").map_or(bytes.len(), |e| e + 1);
+            i = after(start + 1, b">");
             continue;
         }
         let closing = rest.first() == Some(&b'/');
@@ -124,8 +147,7 @@ pub fn limit_nesting(html: &str, max: usize) -> Cow<'_, str> {
             continue;
         }
         let name = &bytes[name_start..name_start + name_len];
-        let tag_end =
-            find_ignore_case(bytes, name_start + name_len, b">").map_or(bytes.len(), |e| e + 1);
+        let tag_end = after(name_start + name_len, b">");
         if closing {
             if counts_as_level(name) {
                 depth = depth.saturating_sub(1);
@@ -133,12 +155,16 @@ pub fn limit_nesting(html: &str, max: usize) -> Cow<'_, str> {
             i = tag_end;
             continue;
         }
-        let self_closing = tag_end >= 2 && bytes[tag_end - 2] == b'/';
-        if let Some(end) = raw_text_end(name) {
+        if let Some(to_the_end) = raw_text(name) {
             // A raw-text element holds no tags; `plaintext` runs to the end.
-            i = find_ignore_case(bytes, tag_end, end).unwrap_or(bytes.len());
+            i = if to_the_end {
+                bytes.len()
+            } else {
+                find_end_tag(bytes, tag_end, name).unwrap_or(bytes.len())
+            };
             continue;
         }
+        let self_closing = tag_end >= 2 && bytes[tag_end - 2] == b'/';
         if counts_as_level(name) && !self_closing {
             depth += 1;
             if depth > max {

@@ -133,7 +133,7 @@ pub fn run(args: &ProbeArgs) -> Result<(), ProbeError> {
     let (html, final_url) = fetch(&url)?;
     print!(
         "{}",
-        describe_article(&extract::extract(&html, &final_url, None))
+        describe_article(&extract::extract_explained(&html, &final_url, None))
     );
     Ok(())
 }
@@ -411,7 +411,7 @@ mod tests {
     #[test]
     fn article_view_names_sources() {
         let url = Url::parse("https://e.com/2026/talks").unwrap();
-        let text = describe_article(&extract::extract(PAGE, &url, None));
+        let text = describe_article(&extract::extract_explained(PAGE, &url, None));
         let published = text.lines().find(|l| l.starts_with("published")).unwrap();
         assert!(published.contains("2026-01-27T12:28:00+00:00"), "{text}");
         assert!(published.contains("article:published_time"), "{text}");

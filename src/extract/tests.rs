@@ -3,7 +3,14 @@
 use super::*;
 
 fn run(html: &str, url: &str) -> Extraction {
-    extract(html, &Url::parse(url).unwrap(), None)
+    let url = Url::parse(url).unwrap();
+    let explained = extract_explained(html, &url, None);
+    // Explaining changes what is recorded, never what is chosen.
+    let plain = extract(html, &url, None);
+    assert_eq!(plain.article, explained.article);
+    assert_eq!(plain.sources, explained.sources);
+    assert!(plain.candidates.is_empty() && plain.rejected.is_empty());
+    explained
 }
 
 fn source_of<'a>(ex: &'a Extraction, field: &str) -> &'a str {
