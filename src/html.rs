@@ -215,6 +215,90 @@ mod tests {
         assert_eq!(doc.select(&div).count(), MAX_NESTING);
     }
 
+    /// Random markup-heavy inputs: the scan never panics (it slices at byte offsets) and
+    /// only ever returns a prefix of its input. Fuzzing covers the parsers; this covers the
+    /// scan in every `cargo test`.
+    #[test]
+    fn random_markup_never_panics_and_yields_a_prefix() {
+        const PIECES: &[&str] = &[
+            "<",
+            ">",
+            "/",
+            "</",
+            "<!--",
+            "-->",
+            "<!",
+            "<?",
+            "<div>",
+            "</div>",
+            "<b>",
+            "<p>",
+            "<script>",
+            "</script",
+            "<title>",
+            "<plaintext>",
+            "<br/>",
+            "é",
+            "\u{1F600}",
+            "a",
+            " ",
+            "=\"",
+            "<x-y>",
+            "</SCRIPT>",
+        ];
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..2000 {
+            let len = rng.usize(0..60);
+            let input: String = (0..len)
+                .map(|_| PIECES[rng.usize(0..PIECES.len())])
+                .collect();
+            let max = rng.usize(0..6);
+            let out = limit_nesting(&input, max);
+            assert!(input.starts_with(out.as_ref()), "{input:?} -> {out:?}");
+        }
+    }
+
+    /// The same kind of input through both parsers' users: no panic, whatever the markup.
+    #[test]
+    fn random_markup_through_extract_and_discover() {
+        const PIECES: &[&str] = &[
+            "<div>",
+            "</div>",
+            "<a href=\"/2026/01/27/x-1.html\">",
+            "</a>",
+            "<meta property=\"og:title\" content=\"",
+            "\">",
+            "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"datePublished\":\"",
+            "</script>",
+            "2026-01-27T12:28+0000",
+            "<time datetime=\"",
+            "<h1>",
+            "</h1>",
+            "<title>",
+            "</title>",
+            "<img src=\"//cdn.example/a.jpg\" srcset=\"a.jpg 100w, b.jpg 2000w\">",
+            "&amp;",
+            "&#x",
+            ";",
+            "<",
+            ">",
+            "é",
+            " ",
+            "<nav>",
+            "</nav>",
+        ];
+        let url = url::Url::parse("https://news.example/world/").unwrap();
+        let mut rng = fastrand::Rng::with_seed(11);
+        for _ in 0..300 {
+            let len = rng.usize(0..80);
+            let input: String = (0..len)
+                .map(|_| PIECES[rng.usize(0..PIECES.len())])
+                .collect();
+            let _ = crate::extract::extract_explained(&input, &url, None);
+            let _ = crate::discover::discover(&input, &url, &Default::default());
+        }
+    }
+
     #[test]
     fn formatting_elements_count_too() {
         let page = "<b><i>".repeat(1000);
