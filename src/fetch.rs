@@ -121,23 +121,6 @@ impl Default for FetchSettings {
     }
 }
 
-impl FetchSettings {
-    /// Settings for tests and tools: no delay, short timeouts, no retries.
-    pub fn quick(user_agent: &str) -> FetchSettings {
-        FetchSettings {
-            user_agent: user_agent.to_string(),
-            delay: Duration::ZERO,
-            connect_timeout: Duration::from_secs(5),
-            timeout: Duration::from_secs(10),
-            max_body_size: 10 * 1024 * 1024,
-            max_redirects: 5,
-            retries: 0,
-            retry_backoff: Duration::from_millis(100),
-            block_private_addresses: false,
-        }
-    }
-}
-
 /// What one request may do, from the feed it is made for.
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
@@ -818,9 +801,10 @@ mod tests {
 
     #[test]
     fn backoff_doubles_with_jitter() {
-        let mut settings = FetchSettings::quick("t");
-        settings.retry_backoff = Duration::from_millis(100);
-        let fetcher = Fetcher::new(settings);
+        let fetcher = Fetcher::new(FetchSettings {
+            retry_backoff: Duration::from_millis(100),
+            ..FetchSettings::default()
+        });
         for _ in 0..20 {
             let first = fetcher.backoff(0);
             assert!((75..=125).contains(&first.as_millis()), "{first:?}");

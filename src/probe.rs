@@ -121,7 +121,10 @@ pub fn run(args: &ProbeArgs) -> Result<(), ProbeError> {
             (None, _) => Rules::default(),
         };
         let (html, final_url) = fetch(&url)?;
-        print!("{}", describe_section(&section(&html, &final_url, &rules)));
+        print!(
+            "{}",
+            describe_section(&discover::discover(&html, &final_url, &rules))
+        );
         return Ok(());
     }
     let [target] = args.targets.as_slice() else {
@@ -346,11 +349,6 @@ pub fn describe_section(page: &SectionPage) -> String {
         );
     }
     out
-}
-
-/// Discovery as `sitefeed probe --section` runs it: with a feed's rules when given.
-pub fn section(html: &str, url: &Url, rules: &Rules) -> SectionPage {
-    discover::discover(html, url, rules)
 }
 
 /// `text` on one line, cut at `max` characters.

@@ -159,7 +159,7 @@ pub fn opml(title: &str, feeds: &[FeedSummary]) -> Vec<u8> {
 
 /// The processing instruction that points a feed file at [`STYLESHEET`]. Relative, so it
 /// works wherever `output/` is hosted.
-pub fn stylesheet_instruction() -> String {
+fn stylesheet_instruction() -> String {
     format!("<?xml-stylesheet type=\"text/css\" href=\"{STYLESHEET_FILE}\"?>")
 }
 
