@@ -7,7 +7,7 @@
 mod common;
 
 use chrono::{DateTime, Utc};
-use common::site::{page, serve_sputnik};
+use common::site::{page, serve_sputnik, THREE_SECTIONS};
 use common::{config, Response, Server, Workdir, PUBLIC_BASE, USER_AGENT};
 use feed_rs::model::{Entry, Feed};
 use std::collections::BTreeSet;
@@ -201,22 +201,6 @@ const WORLD: &[&str] = &["naval-drills", "grain", "volcano", "geneva", "lithium"
 const RUSSIA: &[&str] = &["metro", "naval-drills", "permafrost", "arctic"];
 const ECONOMY: &[&str] = &["opec", "rouble", "lithium", "arctic", "keyrate"];
 const MOSCOW: &[&str] = &["festival", "metro"];
-
-/// The three sections most tests run.
-const THREE_SECTIONS: &str = r#"
-[[feed]]
-name = "world"
-title = "Sputnik: World"
-url = "{{BASE}}/world/"
-
-[[feed]]
-name = "russia"
-url = "{{BASE}}/russia/"
-
-[[feed]]
-name = "economy"
-url = "{{BASE}}/economy/"
-"#;
 
 const THREE_SECTION_PAGES: &[&str] = &["/world/", "/russia/", "/economy/"];
 

@@ -133,19 +133,13 @@ fn changed_section_page_is_parsed_again_and_its_new_validators_kept() {
     server.clear_requests();
     let outcome = work.run();
     outcome.assert_code(0);
-    assert_eq!(
-        server.requests_for("/world/")[0].header("If-None-Match"),
-        Some("\"w1\"")
-    );
+    assert_eq!(world_if_none_match(&server).as_deref(), Some("\"w1\""));
     assert_eq!(article_paths(&server), [TSUNAMI], "only the new story");
     assert_summary(&outcome, &["1 new articles", "0 not modified"]);
 
     server.clear_requests();
     work.run().assert_code(0);
-    assert_eq!(
-        server.requests_for("/world/")[0].header("If-None-Match"),
-        Some("\"w2\"")
-    );
+    assert_eq!(world_if_none_match(&server).as_deref(), Some("\"w2\""));
     assert_eq!(server.paths(), ["/world/"]);
 }
 
@@ -169,7 +163,7 @@ fn section_validators_are_kept_only_once_every_new_article_is_stored() {
     server.clear_requests();
     work.run().assert_code(0);
     assert_eq!(
-        server.requests_for("/world/")[0].header("If-None-Match"),
+        world_if_none_match(&server).as_deref(),
         None,
         "validators were kept although an article of the page failed"
     );
@@ -177,10 +171,7 @@ fn section_validators_are_kept_only_once_every_new_article_is_stored() {
 
     server.clear_requests();
     work.run().assert_code(0);
-    assert_eq!(
-        server.requests_for("/world/")[0].header("If-None-Match"),
-        Some("\"w1\"")
-    );
+    assert_eq!(world_if_none_match(&server).as_deref(), Some("\"w1\""));
     assert_eq!(server.paths(), ["/world/"]);
 }
 
@@ -1277,6 +1268,13 @@ fn paths_of(requests: &[Request]) -> Vec<String> {
 }
 
 /// Paths of the article pages requested, in order.
+/// The `If-None-Match` the first request for `/world/` carried.
+fn world_if_none_match(server: &Server) -> Option<String> {
+    server.requests_for("/world/")[0]
+        .header("If-None-Match")
+        .map(str::to_string)
+}
+
 fn article_paths(server: &Server) -> Vec<String> {
     server
         .paths()

@@ -58,30 +58,17 @@ const SUMMIT: &str = "/20260128/breaking-summit-ends-with-joint-statement-112355
 const TSUNAMI: &str =
     "/20260127/tsunami-warning-drill-held-across-indian-ocean-coastlines-1123541650.html";
 
-/// World, Russia and Economy of the Sputnik site, every format.
-const THREE_SECTIONS: &str = r#"
-retries = 0
-
-[[feed]]
-name = "world"
-title = "Sputnik: World"
-url = "{{BASE}}/world/"
-
-[[feed]]
-name = "russia"
-url = "{{BASE}}/russia/"
-
-[[feed]]
-name = "economy"
-url = "{{BASE}}/economy/"
-"#;
+/// World, Russia and Economy of the Sputnik site, every format, with no retries.
+fn three_sections() -> String {
+    format!("retries = 0\n{}", common::site::THREE_SECTIONS)
+}
 
 // ---------------------------------------------------------------------------------------------
 // JSON Feed
 
 #[test]
 fn json_feed_has_the_same_ids_dates_images_and_tags_as_atom() {
-    let (server, work) = sites(THREE_SECTIONS);
+    let (server, work) = sites(&three_sections());
     work.run().assert_code(0);
 
     for name in ["world", "russia", "economy"] {
@@ -283,7 +270,7 @@ fn dropping_a_format_removes_its_stale_file() {
 
 #[test]
 fn index_lists_every_feed_with_title_section_newest_entry_count_and_links() {
-    let (server, work) = sites(THREE_SECTIONS);
+    let (server, work) = sites(&three_sections());
     work.run().assert_code(0);
 
     let index = work.output_text("index.html");
@@ -388,7 +375,7 @@ fn index_lists_every_feed_with_title_section_newest_entry_count_and_links() {
 
 #[test]
 fn opml_is_version_2_with_one_outline_per_feed() {
-    let (server, work) = sites(THREE_SECTIONS);
+    let (server, work) = sites(&three_sections());
     work.run().assert_code(0);
 
     let text = work.output_text("feeds.opml");
@@ -435,7 +422,7 @@ fn opml_is_version_2_with_one_outline_per_feed() {
 
 #[test]
 fn every_document_is_valid_by_construction() {
-    let (_server, work) = sites(&format!("{THREE_SECTIONS}\n{HOSTILE_FEED}"));
+    let (_server, work) = sites(&format!("{}\n{HOSTILE_FEED}", three_sections()));
     work.run().assert_code(0);
 
     for name in ["world", "russia", "economy", "hostile"] {
@@ -1058,7 +1045,7 @@ fn assert_suspect_run(outcome: &Outcome, work: &Workdir, files: &[(String, FileS
 
 #[test]
 fn unchanged_run_rewrites_only_status_json() {
-    let (_server, work) = sites(THREE_SECTIONS);
+    let (_server, work) = sites(&three_sections());
     work.run().assert_code(0);
     let first = snapshot_all(&work);
 

@@ -18,6 +18,23 @@ const JPEG: &[u8] = &[
     0x00, 0x01, 0x00, 0x00, 0xFF, 0xD9,
 ];
 
+/// The `[[feed]]` tables of the three sections most tests run: World (with a configured title),
+/// Russia and Economy.
+pub const THREE_SECTIONS: &str = r#"
+[[feed]]
+name = "world"
+title = "Sputnik: World"
+url = "{{BASE}}/world/"
+
+[[feed]]
+name = "russia"
+url = "{{BASE}}/russia/"
+
+[[feed]]
+name = "economy"
+url = "{{BASE}}/economy/"
+"#;
+
 /// `text` with the placeholders replaced for `server`.
 pub fn fill(text: &str, server: &Server) -> String {
     text.replace("{{BASE}}", &server.base())
