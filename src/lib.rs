@@ -7,7 +7,8 @@
 //!    requests), with [`charset`] turning bytes into text.
 //! 3. [`discover`]: section page HTML -> article URLs (pure).
 //! 4. [`extract`]: article page HTML -> [`model::Article`] metadata (pure), with [`date`] for
-//!    lenient timestamps. Both parse through [`html`], which defuses hostile nesting.
+//!    lenient timestamps. Both parse through [`html`], which defuses hostile nesting and leaves out
+//!    the script, style and drawing bodies no stage reads.
 //! 5. [`store`]: the embedded SQLite state: every article seen, which feeds hold it, section
 //!    pages' validators, robots.txt files and each feed's [`status`].
 //! 6. [`render`]: stored articles, chosen by [`select`] -> RSS, Atom and JSON Feed documents,
