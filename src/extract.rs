@@ -628,12 +628,12 @@ impl Extractor<'_, '_> {
     }
 
     fn title(&mut self, ld: &[&Node]) -> Option<String> {
-        let mut cands = Self::ld_values(ld, "headline", jsonld::text);
+        let h1s = self.h1_candidates();
+        let mut cands = Self::headlines(ld, &h1s);
         cands.extend(self.meta_cands(&TITLE_METAS));
         // An `<h1>` that neither the `<title>` nor og:title repeats is more often a site,
         // section or widget heading than the headline, so it comes after the `<title>`.
-        let (confirmed, unconfirmed): (Vec<_>, Vec<_>) =
-            self.h1_candidates().into_iter().partition(|(c, _)| *c);
+        let (confirmed, unconfirmed): (Vec<_>, Vec<_>) = h1s.into_iter().partition(|(c, _)| *c);
         cands.extend(confirmed.into_iter().map(|(_, h)| ("<h1>".to_string(), h)));
         cands.extend(Self::ld_values(ld, "name", jsonld::text));
         if let Some(t) = &self.s.title_tag {
@@ -674,6 +674,29 @@ impl Extractor<'_, '_> {
             }
         }
         chosen
+    }
+
+    /// The JSON-LD `headline`s, in node order. A node whose `name` differs from its `headline`
+    /// while the page's `<h1>` shows the `name` gives its `name` instead: the headline is then
+    /// a description or an alternative line ("constitutional monarchy in Oceania" for a page
+    /// headed "New Zealand"), and the visible heading settles which one titles the page.
+    fn headlines(ld: &[&Node], h1s: &[(bool, String)]) -> Vec<(String, String)> {
+        let fold = |v: &str| clean_text(v, text::MAX_TITLE_CHARS).map(|t| t.to_lowercase());
+        ld.iter()
+            .filter_map(|n| {
+                let headline = jsonld::text(n.map.get("headline")?)?;
+                let shown_name = n.map.get("name").and_then(jsonld::text).filter(|name| {
+                    let folded = fold(name);
+                    folded.is_some()
+                        && folded != fold(&headline)
+                        && h1s.iter().any(|(_, h)| Some(h.to_lowercase()) == folded)
+                });
+                Some(match shown_name {
+                    Some(name) => (format!("json-ld {}.name", n.type_name), name),
+                    None => (format!("json-ld {}.headline", n.type_name), headline),
+                })
+            })
+            .collect()
     }
 
     /// The `<h1>`s worth trying as a title, not the site's name (a logo heading), each with

@@ -601,3 +601,23 @@ fn h1_that_the_title_does_not_repeat_comes_after_the_title() {
         Some("Only Heading")
     );
 }
+
+#[test]
+fn json_ld_name_shown_in_the_h1_beats_a_headline_that_describes_it() {
+    let html = r#"<script type="application/ld+json">{"@type": "Article",
+        "name": "Lake Example", "headline": "freshwater lake in the northern hills"}</script>
+        <title>Lake Example</title><body><h1>Lake Example</h1></body>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(ex.article.title.as_deref(), Some("Lake Example"));
+    assert_eq!(source_of(&ex, "title"), "json-ld Article.name");
+    // A `name` the page does not show leaves the headline first.
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle",
+        "name": "lake-example-story", "headline": "Lake Example Freezes Over"}</script>
+        <body><h1>Lake Example Freezes Over</h1></body>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(
+        ex.article.title.as_deref(),
+        Some("Lake Example Freezes Over")
+    );
+    assert_eq!(source_of(&ex, "title"), "json-ld NewsArticle.headline");
+}
