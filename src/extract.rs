@@ -633,6 +633,7 @@ impl Extractor<'_, '_> {
         cands.extend(self.meta_cands(&TITLE_METAS));
         // An `<h1>` that neither the `<title>` nor og:title repeats is more often a site,
         // section or widget heading than the headline, so it comes after the `<title>`.
+        let h1_texts: Vec<String> = h1s.iter().map(|(_, h)| h.clone()).collect();
         let (confirmed, unconfirmed): (Vec<_>, Vec<_>) = h1s.into_iter().partition(|(c, _)| *c);
         cands.extend(confirmed.into_iter().map(|(_, h)| ("<h1>".to_string(), h)));
         cands.extend(Self::ld_values(ld, "name", jsonld::text));
@@ -669,11 +670,19 @@ impl Extractor<'_, '_> {
             }
             self.candidate("title", &source, &stripped);
             if chosen.is_none() {
-                self.note("title", source);
-                chosen = Some(stripped);
+                chosen = Some((source, stripped));
             }
         }
-        chosen
+        let (mut source, mut title) = chosen?;
+        // "Kicker: Headline" where the `<h1>` is the headline alone: the page shows the kicker
+        // (a section or topic label) as a separate element above its heading.
+        if source != "<h1>" {
+            if let Some(h1) = h1_texts.iter().find(|h| text::is_kicker_of(&title, h)) {
+                (source, title) = ("<h1>".to_string(), h1.clone());
+            }
+        }
+        self.note("title", source);
+        Some(title)
     }
 
     /// The JSON-LD `headline`s, in node order. A node whose `name` differs from its `headline`

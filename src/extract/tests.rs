@@ -621,3 +621,29 @@ fn json_ld_name_shown_in_the_h1_beats_a_headline_that_describes_it() {
     );
     assert_eq!(source_of(&ex, "title"), "json-ld NewsArticle.headline");
 }
+
+#[test]
+fn kicker_that_the_h1_leaves_out_is_dropped() {
+    let html = r#"<meta property="og:title" content="Weather: Storm Closes Coastal Road">
+        <title>Weather: Storm Closes Coastal Road</title>
+        <body><p class="kicker">Weather</p><h1>Storm Closes Coastal Road</h1></body>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(
+        ex.article.title.as_deref(),
+        Some("Storm Closes Coastal Road")
+    );
+    assert_eq!(source_of(&ex, "title"), "<h1>");
+    let html = r#"<meta property="og:title" content="r/weather - Storm Closes Coastal Road">
+        <body><h1>Storm Closes Coastal Road</h1></body>"#;
+    assert_eq!(
+        run(html, PAGE).article.title.as_deref(),
+        Some("Storm Closes Coastal Road")
+    );
+    // A headline that only ends like the `<h1>` (no kicker mark) keeps its words.
+    let html = r#"<meta property="og:title" content="Why the Storm Closes Coastal Road">
+        <body><h1>Storm Closes Coastal Road</h1></body>"#;
+    assert_eq!(
+        run(html, PAGE).article.title.as_deref(),
+        Some("Why the Storm Closes Coastal Road")
+    );
+}

@@ -298,6 +298,26 @@ pub(crate) fn longest_part(title: &str) -> &str {
         .unwrap_or(title)
 }
 
+/// Marks that end a kicker (a topic or section label) before the headline proper.
+const KICKER_ENDS: [&str; 4] = [":", " -", " –", " —"];
+
+/// A kicker is a label, not a sentence.
+const MAX_KICKER_CHARS: usize = 40;
+
+/// Whether `title` is `heading` behind a short kicker: `Politics: Heading`, `Label - Heading`.
+pub(crate) fn is_kicker_of(title: &str, heading: &str) -> bool {
+    let Some(head) = strip_suffix_ci(title, heading) else {
+        return false;
+    };
+    let head = head.trim_end();
+    KICKER_ENDS.iter().any(|end| {
+        head.strip_suffix(end).is_some_and(|kicker| {
+            let n = kicker.trim().chars().count();
+            n > 0 && n <= MAX_KICKER_CHARS
+        })
+    })
+}
+
 /// Drops a site-name part from a `<title>`-like string. A part is dropped when it equals the
 /// site name (at either end), or when it is a short trailing part after the last separator
 /// and some other title of the page (`<h1>`, og:title) has the rest but not that part.
@@ -473,6 +493,17 @@ mod tests {
             strip_site_suffix("Ready to Cooperate - Defense Minister", &[], &[]),
             "Ready to Cooperate - Defense Minister"
         );
+    }
+
+    #[test]
+    fn kicker_is_a_short_label_ending_in_a_colon_or_dash() {
+        assert!(is_kicker_of("Chronicle: Storm ends", "Storm ends"));
+        assert!(is_kicker_of("Local - Storm ends", "storm ends"));
+        assert!(!is_kicker_of("Storm ends", "Storm ends"));
+        assert!(!is_kicker_of("The Storm ends", "Storm ends"));
+        assert!(!is_kicker_of("Opinion | Storm ends", "Storm ends"));
+        let long = format!("{}: Storm ends", "word ".repeat(10));
+        assert!(!is_kicker_of(&long, "Storm ends"));
     }
 
     #[test]
