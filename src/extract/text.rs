@@ -274,8 +274,8 @@ pub(crate) fn host_names(host: &str) -> Vec<String> {
 }
 
 /// Separators sites put between a headline and their name in `<title>`.
-const TITLE_SEPARATORS: [&str; 9] = [
-    " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ",
+const TITLE_SEPARATORS: [&str; 10] = [
+    " | ", " - ", " -- ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ",
 ];
 
 /// Separators that part a `<title>` into headline, section and site names; dashes and colons
@@ -486,6 +486,11 @@ mod tests {
         );
         assert_eq!(
             strip_site_suffix("Daily Example - Minister Says Yes", &site, &[]),
+            "Minister Says Yes"
+        );
+        // A double hyphen stands for a dash.
+        assert_eq!(
+            strip_site_suffix("Minister Says Yes -- Daily Example", &site, &[]),
             "Minister Says Yes"
         );
         // A headline that merely contains a dash keeps it when nothing says it is a site name.
