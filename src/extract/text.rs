@@ -305,16 +305,49 @@ const KICKER_ENDS: [&str; 4] = [":", " -", " –", " —"];
 const MAX_KICKER_CHARS: usize = 40;
 
 /// Whether `title` is `heading` behind a short kicker: `Politics: Heading`, `Label - Heading`.
+/// The kicker is shorter than the heading: `Post Title - Blog Name` with the blog's name as the
+/// heading is a site suffix, not a kicker.
 pub(crate) fn is_kicker_of(title: &str, heading: &str) -> bool {
     let Some(head) = strip_suffix_ci(title, heading) else {
         return false;
     };
     let head = head.trim_end();
+    let max = MAX_KICKER_CHARS.min(heading.chars().count().saturating_sub(1));
     KICKER_ENDS.iter().any(|end| {
         head.strip_suffix(end).is_some_and(|kicker| {
             let n = kicker.trim().chars().count();
-            n > 0 && n <= MAX_KICKER_CHARS
+            n > 0 && n <= max
         })
+    })
+}
+
+/// Whether a title part spells one of the site's names in other words: spaced or styled
+/// differently (`La Stampa` for `lastampa.it`), or the words of a hyphenated host label
+/// making up most of it (`Berliner Leichtathletik Verband` on `leichtathletik-berlin.de`).
+fn spells_site_name(part: &str, site_names: &[String]) -> bool {
+    let fold = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let part = fold(part);
+    if part.is_empty() {
+        return false;
+    }
+    site_names.iter().any(|name| {
+        if fold(name) == part {
+            return true;
+        }
+        let words: Vec<String> = name
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3)
+            .map(fold)
+            .collect();
+        let covered: usize = words.iter().map(|w| w.chars().count()).sum();
+        !words.is_empty()
+            && words.iter().all(|w| part.contains(w.as_str()))
+            && 2 * covered >= part.chars().count()
     })
 }
 
@@ -352,12 +385,15 @@ pub(crate) fn strip_site_suffix(title: &str, site_names: &[String], others: &[&s
         let head = title[..pos].trim();
         let tail = title[pos + sep.len()..].trim();
         let (head_l, tail_l) = (fold(head), fold(tail));
-        let short = tail.chars().count() <= 40 && tail.chars().count() < head.chars().count();
-        if short
-            && !head.is_empty()
-            && others
-                .iter()
-                .any(|o| o.contains(&head_l) && !o.contains(&tail_l))
+        let tail_chars = tail.chars().count();
+        let short = tail_chars <= 40 && tail_chars < head.chars().count();
+        let named = tail_chars <= 40 && spells_site_name(tail, site_names);
+        if !head.is_empty()
+            && (named
+                || short
+                    && others
+                        .iter()
+                        .any(|o| o.contains(&head_l) && !o.contains(&tail_l)))
         {
             return head.to_string();
         }
@@ -488,6 +524,23 @@ mod tests {
             strip_site_suffix("Daily Example - Minister Says Yes", &site, &[]),
             "Minister Says Yes"
         );
+        // The site's name spelled with spaces, or in words of its hyphenated host label.
+        let hosts = host_names("www.dailyexample.com");
+        assert_eq!(
+            strip_site_suffix("Minister Says Yes - Daily Example", &hosts, &[]),
+            "Minister Says Yes"
+        );
+        let hosts = host_names("rowing-leeds.org");
+        assert_eq!(
+            strip_site_suffix("Crews Meet on the River - Leeds Rowing Club", &hosts, &[]),
+            "Crews Meet on the River"
+        );
+        // A part that only mentions a host word is kept.
+        let hosts = host_names("news.example");
+        assert_eq!(
+            strip_site_suffix("Storm Ends - Newsome Reacts at the Harbour", &hosts, &[]),
+            "Storm Ends - Newsome Reacts at the Harbour"
+        );
         // A double hyphen stands for a dash.
         assert_eq!(
             strip_site_suffix("Minister Says Yes -- Daily Example", &site, &[]),
@@ -507,6 +560,7 @@ mod tests {
         assert!(!is_kicker_of("Storm ends", "Storm ends"));
         assert!(!is_kicker_of("The Storm ends", "Storm ends"));
         assert!(!is_kicker_of("Opinion | Storm ends", "Storm ends"));
+        assert!(!is_kicker_of("A long post title - Blog", "Blog"));
         let long = format!("{}: Storm ends", "word ".repeat(10));
         assert!(!is_kicker_of(&long, "Storm ends"));
     }
