@@ -627,6 +627,25 @@ impl Extractor<'_, '_> {
         names
     }
 
+    /// `<h1>`s that are the `<title>`'s trailing site part (`Post Title - Blog Name` over a
+    /// page headed "Blog Name"): logo headings, so more names of the site.
+    fn logo_h1s(&self) -> Vec<String> {
+        let Some(title) = self
+            .s
+            .title_tag
+            .as_deref()
+            .and_then(|t| clean_text(t, text::MAX_TITLE_CHARS))
+        else {
+            return Vec::new();
+        };
+        self.s
+            .h1
+            .iter()
+            .filter_map(|h| clean_text(h, text::MAX_TITLE_CHARS))
+            .filter(|h| text::is_site_part(&title, h))
+            .collect()
+    }
+
     fn title(&mut self, ld: &[&Node]) -> Option<String> {
         let h1s = self.h1_candidates();
         let mut cands = Self::headlines(ld, &h1s);
@@ -645,7 +664,8 @@ impl Extractor<'_, '_> {
                 .into_iter()
                 .map(|(_, h)| ("<h1>".to_string(), h)),
         );
-        let sites = self.site_names();
+        let mut sites = self.site_names();
+        sites.extend(self.logo_h1s());
         let others: Vec<(String, String)> = cands
             .iter()
             .filter(|(src, _)| src == "<h1>" || src.ends_with("og:title"))
@@ -712,7 +732,12 @@ impl Extractor<'_, '_> {
     /// whether the `<title>` or og:title repeats it (confirmed ones first), since pages with
     /// several `<h1>`s put navigation and widgets in the others.
     fn h1_candidates(&self) -> Vec<(bool, String)> {
-        let sites: Vec<String> = self.site_names().iter().map(|n| n.to_lowercase()).collect();
+        let sites: Vec<String> = self
+            .site_names()
+            .into_iter()
+            .chain(self.logo_h1s())
+            .map(|n| n.to_lowercase())
+            .collect();
         let titles: Vec<String> = self
             .s
             .title_tag

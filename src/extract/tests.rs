@@ -647,3 +647,24 @@ fn kicker_that_the_h1_leaves_out_is_dropped() {
         Some("Why the Storm Closes Coastal Road")
     );
 }
+
+#[test]
+fn h1_naming_the_site_at_the_end_of_the_title_is_a_logo_heading() {
+    let html = r#"<title>Walking the Coast Path in Winter - Notes from the Hills</title>
+        <body><h1>Notes from the Hills</h1><h2>Walking the Coast Path in Winter</h2></body>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(
+        ex.article.title.as_deref(),
+        Some("Walking the Coast Path in Winter")
+    );
+    assert_eq!(source_of(&ex, "title"), "<title>");
+    // The post's own `<h1>` still beats the `<title>`.
+    let html = r#"<title>Walking the Coast Path in Winter | Notes from the Hills</title>
+        <body><h1>Notes from the Hills</h1><h1>Walking the Coast Path in Winter</h1></body>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(
+        ex.article.title.as_deref(),
+        Some("Walking the Coast Path in Winter")
+    );
+    assert_eq!(source_of(&ex, "title"), "<h1>");
+}

@@ -298,6 +298,20 @@ pub(crate) fn longest_part(title: &str) -> &str {
         .unwrap_or(title)
 }
 
+/// Whether `part` is the last part of `title` after a [`TITLE_SEPARATORS`] separator, and
+/// shorter than the rest (the place and the size of a site's name).
+pub(crate) fn is_site_part(title: &str, part: &str) -> bool {
+    let Some(head) = strip_suffix_ci(title, part) else {
+        return false;
+    };
+    TITLE_SEPARATORS.iter().any(|sep| {
+        head.strip_suffix(sep).is_some_and(|rest| {
+            let rest = rest.trim();
+            !rest.is_empty() && rest.chars().count() > part.chars().count()
+        })
+    })
+}
+
 /// Marks that end a kicker (a topic or section label) before the headline proper.
 const KICKER_ENDS: [&str; 4] = [":", " -", " –", " —"];
 
@@ -551,6 +565,16 @@ mod tests {
             strip_site_suffix("Ready to Cooperate - Defense Minister", &[], &[]),
             "Ready to Cooperate - Defense Minister"
         );
+    }
+
+    #[test]
+    fn site_part_is_the_last_and_shorter_part() {
+        assert!(is_site_part("Long Post Title - Blog", "Blog"));
+        assert!(is_site_part("Long Post Title | blog", "Blog"));
+        assert!(!is_site_part("Blog - Long Post Title", "Blog"));
+        assert!(!is_site_part("Kicker - Long Post Title", "Long Post Title"));
+        assert!(!is_site_part("Long Post Title", "Long Post Title"));
+        assert!(!is_site_part("Long Post Title: Blog", "Blog"));
     }
 
     #[test]
