@@ -671,7 +671,7 @@ impl Extractor<'_, '_> {
             .filter(|(src, _)| src == "<h1>" || src.ends_with("og:title"))
             .filter_map(|(src, v)| Some((src.clone(), clean_text(v, text::MAX_TITLE_CHARS)?)))
             .collect();
-        let mut chosen = None;
+        let mut all: Vec<(String, String)> = Vec::new();
         for (source, raw) in cands {
             let Some(clean) = clean_text(&raw, text::MAX_TITLE_CHARS) else {
                 self.reject("title", source, &raw, "empty");
@@ -683,17 +683,23 @@ impl Extractor<'_, '_> {
                 .map(|(_, v)| v.as_str())
                 .collect();
             let mut stripped = strip_site_suffix(&clean, &sites, &other_titles);
-            if chosen.is_none() && source == "<title>" {
+            if all.is_empty() && source == "<title>" {
                 // Nothing else names the headline, so a `<title>` still made of parts keeps its
                 // longest part: the others are site, section and blog names.
                 stripped = text::longest_part(&stripped).to_string();
             }
             self.candidate("title", &source, &stripped);
-            if chosen.is_none() {
-                chosen = Some((source, stripped));
-            }
+            all.push((source, stripped));
         }
-        let (mut source, mut title) = chosen?;
+        let (mut source, mut title) = all.first().cloned()?;
+        // "Headline-Sectionㅣ Site" where another source gives the bare headline: the rest is
+        // decoration around the site's name that the separators did not catch.
+        if let Some((s, bare)) = all
+            .iter()
+            .find(|(_, v)| text::is_site_decoration_of(&title, v, &sites))
+        {
+            (source, title) = (s.clone(), bare.clone());
+        }
         // "Kicker: Headline" where the `<h1>` is the headline alone: the page shows the kicker
         // (a section or topic label) as a separate element above its heading.
         if source != "<h1>" {

@@ -668,3 +668,23 @@ fn h1_naming_the_site_at_the_end_of_the_title_is_a_logo_heading() {
     );
     assert_eq!(source_of(&ex, "title"), "<h1>");
 }
+
+#[test]
+fn decorated_site_suffix_gives_way_to_the_bare_headline() {
+    let html = r#"<meta property="og:site_name" content="Daily Example">
+        <meta property="og:title" content="Storm Closes Coastal Road-Weather/Daily Example">
+        <meta name="headline" content="Storm Closes Coastal Road">"#;
+    let ex = run(html, PAGE);
+    assert_eq!(
+        ex.article.title.as_deref(),
+        Some("Storm Closes Coastal Road")
+    );
+    assert_eq!(source_of(&ex, "title"), "meta name=headline");
+    // Without the site's name at the end, the longer line is a headline of its own.
+    let html = r#"<meta property="og:title" content="Storm Closes Coastal Road (Updated)">
+        <meta name="headline" content="Storm Closes Coastal Road">"#;
+    assert_eq!(
+        run(html, PAGE).article.title.as_deref(),
+        Some("Storm Closes Coastal Road (Updated)")
+    );
+}

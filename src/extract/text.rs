@@ -312,6 +312,25 @@ pub(crate) fn is_site_part(title: &str, part: &str) -> bool {
     })
 }
 
+/// Whether `title` is `bare` followed by a short tail that starts with punctuation and ends
+/// with one of `site_names` (`Headline-Sectionㅣ Site`, `Headline (Section) Site`).
+pub(crate) fn is_site_decoration_of(title: &str, bare: &str, site_names: &[String]) -> bool {
+    let Some(rest) = strip_prefix_ci(title, bare) else {
+        return false;
+    };
+    let rest = rest.trim();
+    !bare.trim().is_empty()
+        && rest.chars().count() <= 40
+        && rest
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace())
+        && site_names.iter().map(|n| n.trim()).any(|name| {
+            !name.is_empty()
+                && strip_suffix_ci(rest, name).is_some_and(|before| !before.trim().is_empty())
+        })
+}
+
 /// Marks that end a kicker (a topic or section label) before the headline proper.
 const KICKER_ENDS: [&str; 4] = [":", " -", " –", " —"];
 
