@@ -627,13 +627,33 @@ impl Extractor<'_, '_> {
         names
     }
 
+    /// `<h1>`s that are the `<title>`'s trailing site part (`Post Title - Blog Name` over a
+    /// page headed "Blog Name"): logo headings, so more names of the site.
+    fn logo_h1s(&self) -> Vec<String> {
+        let Some(title) = self
+            .s
+            .title_tag
+            .as_deref()
+            .and_then(|t| clean_text(t, text::MAX_TITLE_CHARS))
+        else {
+            return Vec::new();
+        };
+        self.s
+            .h1
+            .iter()
+            .filter_map(|h| clean_text(h, text::MAX_TITLE_CHARS))
+            .filter(|h| text::is_site_part(&title, h))
+            .collect()
+    }
+
     fn title(&mut self, ld: &[&Node]) -> Option<String> {
-        let mut cands = Self::ld_values(ld, "headline", jsonld::text);
+        let h1s = self.h1_candidates();
+        let mut cands = Self::headlines(ld, &h1s);
         cands.extend(self.meta_cands(&TITLE_METAS));
         // An `<h1>` that neither the `<title>` nor og:title repeats is more often a site,
         // section or widget heading than the headline, so it comes after the `<title>`.
-        let (confirmed, unconfirmed): (Vec<_>, Vec<_>) =
-            self.h1_candidates().into_iter().partition(|(c, _)| *c);
+        let h1_texts: Vec<String> = h1s.iter().map(|(_, h)| h.clone()).collect();
+        let (confirmed, unconfirmed): (Vec<_>, Vec<_>) = h1s.into_iter().partition(|(c, _)| *c);
         cands.extend(confirmed.into_iter().map(|(_, h)| ("<h1>".to_string(), h)));
         cands.extend(Self::ld_values(ld, "name", jsonld::text));
         if let Some(t) = &self.s.title_tag {
@@ -644,13 +664,14 @@ impl Extractor<'_, '_> {
                 .into_iter()
                 .map(|(_, h)| ("<h1>".to_string(), h)),
         );
-        let sites = self.site_names();
+        let mut sites = self.site_names();
+        sites.extend(self.logo_h1s());
         let others: Vec<(String, String)> = cands
             .iter()
             .filter(|(src, _)| src == "<h1>" || src.ends_with("og:title"))
             .filter_map(|(src, v)| Some((src.clone(), clean_text(v, text::MAX_TITLE_CHARS)?)))
             .collect();
-        let mut chosen = None;
+        let mut all: Vec<(String, String)> = Vec::new();
         for (source, raw) in cands {
             let Some(clean) = clean_text(&raw, text::MAX_TITLE_CHARS) else {
                 self.reject("title", source, &raw, "empty");
@@ -662,25 +683,67 @@ impl Extractor<'_, '_> {
                 .map(|(_, v)| v.as_str())
                 .collect();
             let mut stripped = strip_site_suffix(&clean, &sites, &other_titles);
-            if chosen.is_none() && source == "<title>" {
+            if all.is_empty() && source == "<title>" {
                 // Nothing else names the headline, so a `<title>` still made of parts keeps its
                 // longest part: the others are site, section and blog names.
                 stripped = text::longest_part(&stripped).to_string();
             }
             self.candidate("title", &source, &stripped);
-            if chosen.is_none() {
-                self.note("title", source);
-                chosen = Some(stripped);
+            all.push((source, stripped));
+        }
+        let (mut source, mut title) = all.first().cloned()?;
+        // "Headline-Sectionㅣ Site" where another source gives the bare headline: the rest is
+        // decoration around the site's name that the separators did not catch.
+        if let Some((s, bare)) = all
+            .iter()
+            .find(|(_, v)| text::is_site_decoration_of(&title, v, &sites))
+        {
+            (source, title) = (s.clone(), bare.clone());
+        }
+        // "Kicker: Headline" where the `<h1>` is the headline alone: the page shows the kicker
+        // (a section or topic label) as a separate element above its heading.
+        if source != "<h1>" {
+            if let Some(h1) = h1_texts.iter().find(|h| text::is_kicker_of(&title, h)) {
+                (source, title) = ("<h1>".to_string(), h1.clone());
             }
         }
-        chosen
+        self.note("title", source);
+        Some(title)
+    }
+
+    /// The JSON-LD `headline`s, in node order. A node whose `name` differs from its `headline`
+    /// while the page's `<h1>` shows the `name` gives its `name` instead: the headline is then
+    /// a description or an alternative line ("constitutional monarchy in Oceania" for a page
+    /// headed "New Zealand"), and the visible heading settles which one titles the page.
+    fn headlines(ld: &[&Node], h1s: &[(bool, String)]) -> Vec<(String, String)> {
+        let fold = |v: &str| clean_text(v, text::MAX_TITLE_CHARS).map(|t| t.to_lowercase());
+        ld.iter()
+            .filter_map(|n| {
+                let headline = jsonld::text(n.map.get("headline")?)?;
+                let shown_name = n.map.get("name").and_then(jsonld::text).filter(|name| {
+                    let folded = fold(name);
+                    folded.is_some()
+                        && folded != fold(&headline)
+                        && h1s.iter().any(|(_, h)| Some(h.to_lowercase()) == folded)
+                });
+                Some(match shown_name {
+                    Some(name) => (format!("json-ld {}.name", n.type_name), name),
+                    None => (format!("json-ld {}.headline", n.type_name), headline),
+                })
+            })
+            .collect()
     }
 
     /// The `<h1>`s worth trying as a title, not the site's name (a logo heading), each with
     /// whether the `<title>` or og:title repeats it (confirmed ones first), since pages with
     /// several `<h1>`s put navigation and widgets in the others.
     fn h1_candidates(&self) -> Vec<(bool, String)> {
-        let sites: Vec<String> = self.site_names().iter().map(|n| n.to_lowercase()).collect();
+        let sites: Vec<String> = self
+            .site_names()
+            .into_iter()
+            .chain(self.logo_h1s())
+            .map(|n| n.to_lowercase())
+            .collect();
         let titles: Vec<String> = self
             .s
             .title_tag

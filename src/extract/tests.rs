@@ -601,3 +601,90 @@ fn h1_that_the_title_does_not_repeat_comes_after_the_title() {
         Some("Only Heading")
     );
 }
+
+#[test]
+fn json_ld_name_shown_in_the_h1_beats_a_headline_that_describes_it() {
+    let html = r#"<script type="application/ld+json">{"@type": "Article",
+        "name": "Lake Example", "headline": "freshwater lake in the northern hills"}</script>
+        <title>Lake Example</title><body><h1>Lake Example</h1></body>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(ex.article.title.as_deref(), Some("Lake Example"));
+    assert_eq!(source_of(&ex, "title"), "json-ld Article.name");
+    // A `name` the page does not show leaves the headline first.
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle",
+        "name": "lake-example-story", "headline": "Lake Example Freezes Over"}</script>
+        <body><h1>Lake Example Freezes Over</h1></body>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(
+        ex.article.title.as_deref(),
+        Some("Lake Example Freezes Over")
+    );
+    assert_eq!(source_of(&ex, "title"), "json-ld NewsArticle.headline");
+}
+
+#[test]
+fn kicker_that_the_h1_leaves_out_is_dropped() {
+    let html = r#"<meta property="og:title" content="Weather: Storm Closes Coastal Road">
+        <title>Weather: Storm Closes Coastal Road</title>
+        <body><p class="kicker">Weather</p><h1>Storm Closes Coastal Road</h1></body>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(
+        ex.article.title.as_deref(),
+        Some("Storm Closes Coastal Road")
+    );
+    assert_eq!(source_of(&ex, "title"), "<h1>");
+    let html = r#"<meta property="og:title" content="r/weather - Storm Closes Coastal Road">
+        <body><h1>Storm Closes Coastal Road</h1></body>"#;
+    assert_eq!(
+        run(html, PAGE).article.title.as_deref(),
+        Some("Storm Closes Coastal Road")
+    );
+    // A headline that only ends like the `<h1>` (no kicker mark) keeps its words.
+    let html = r#"<meta property="og:title" content="Why the Storm Closes Coastal Road">
+        <body><h1>Storm Closes Coastal Road</h1></body>"#;
+    assert_eq!(
+        run(html, PAGE).article.title.as_deref(),
+        Some("Why the Storm Closes Coastal Road")
+    );
+}
+
+#[test]
+fn h1_naming_the_site_at_the_end_of_the_title_is_a_logo_heading() {
+    let html = r#"<title>Walking the Coast Path in Winter - Notes from the Hills</title>
+        <body><h1>Notes from the Hills</h1><h2>Walking the Coast Path in Winter</h2></body>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(
+        ex.article.title.as_deref(),
+        Some("Walking the Coast Path in Winter")
+    );
+    assert_eq!(source_of(&ex, "title"), "<title>");
+    // The post's own `<h1>` still beats the `<title>`.
+    let html = r#"<title>Walking the Coast Path in Winter | Notes from the Hills</title>
+        <body><h1>Notes from the Hills</h1><h1>Walking the Coast Path in Winter</h1></body>"#;
+    let ex = run(html, PAGE);
+    assert_eq!(
+        ex.article.title.as_deref(),
+        Some("Walking the Coast Path in Winter")
+    );
+    assert_eq!(source_of(&ex, "title"), "<h1>");
+}
+
+#[test]
+fn decorated_site_suffix_gives_way_to_the_bare_headline() {
+    let html = r#"<meta property="og:site_name" content="Daily Example">
+        <meta property="og:title" content="Storm Closes Coastal Road-Weather/Daily Example">
+        <meta name="headline" content="Storm Closes Coastal Road">"#;
+    let ex = run(html, PAGE);
+    assert_eq!(
+        ex.article.title.as_deref(),
+        Some("Storm Closes Coastal Road")
+    );
+    assert_eq!(source_of(&ex, "title"), "meta name=headline");
+    // Without the site's name at the end, the longer line is a headline of its own.
+    let html = r#"<meta property="og:title" content="Storm Closes Coastal Road (Updated)">
+        <meta name="headline" content="Storm Closes Coastal Road">"#;
+    assert_eq!(
+        run(html, PAGE).article.title.as_deref(),
+        Some("Storm Closes Coastal Road (Updated)")
+    );
+}

@@ -274,8 +274,8 @@ pub(crate) fn host_names(host: &str) -> Vec<String> {
 }
 
 /// Separators sites put between a headline and their name in `<title>`.
-const TITLE_SEPARATORS: [&str; 9] = [
-    " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ",
+const TITLE_SEPARATORS: [&str; 10] = [
+    " | ", " - ", " -- ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ",
 ];
 
 /// Separators that part a `<title>` into headline, section and site names; dashes and colons
@@ -296,6 +296,92 @@ pub(crate) fn longest_part(title: &str) -> &str {
         .max_by_key(|p| p.chars().count())
         .filter(|p| !p.is_empty())
         .unwrap_or(title)
+}
+
+/// Whether `part` is the last part of `title` after a [`TITLE_SEPARATORS`] separator, and
+/// shorter than the rest (the place and the size of a site's name).
+pub(crate) fn is_site_part(title: &str, part: &str) -> bool {
+    let Some(head) = strip_suffix_ci(title, part) else {
+        return false;
+    };
+    TITLE_SEPARATORS.iter().any(|sep| {
+        head.strip_suffix(sep).is_some_and(|rest| {
+            let rest = rest.trim();
+            !rest.is_empty() && rest.chars().count() > part.chars().count()
+        })
+    })
+}
+
+/// Whether `title` is `bare` followed by a short tail that starts with punctuation and ends
+/// with one of `site_names` (`Headline-Sectionㅣ Site`, `Headline (Section) Site`).
+pub(crate) fn is_site_decoration_of(title: &str, bare: &str, site_names: &[String]) -> bool {
+    let Some(rest) = strip_prefix_ci(title, bare) else {
+        return false;
+    };
+    let rest = rest.trim();
+    !bare.trim().is_empty()
+        && rest.chars().count() <= 40
+        && rest
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace())
+        && site_names.iter().map(|n| n.trim()).any(|name| {
+            !name.is_empty()
+                && strip_suffix_ci(rest, name).is_some_and(|before| !before.trim().is_empty())
+        })
+}
+
+/// Marks that end a kicker (a topic or section label) before the headline proper.
+const KICKER_ENDS: [&str; 4] = [":", " -", " –", " —"];
+
+/// A kicker is a label, not a sentence.
+const MAX_KICKER_CHARS: usize = 40;
+
+/// Whether `title` is `heading` behind a short kicker: `Politics: Heading`, `Label - Heading`.
+/// The kicker is shorter than the heading: `Post Title - Blog Name` with the blog's name as the
+/// heading is a site suffix, not a kicker.
+pub(crate) fn is_kicker_of(title: &str, heading: &str) -> bool {
+    let Some(head) = strip_suffix_ci(title, heading) else {
+        return false;
+    };
+    let head = head.trim_end();
+    let max = MAX_KICKER_CHARS.min(heading.chars().count().saturating_sub(1));
+    KICKER_ENDS.iter().any(|end| {
+        head.strip_suffix(end).is_some_and(|kicker| {
+            let n = kicker.trim().chars().count();
+            n > 0 && n <= max
+        })
+    })
+}
+
+/// Whether a title part spells one of the site's names in other words: spaced or styled
+/// differently (`La Stampa` for `lastampa.it`), or the words of a hyphenated host label
+/// making up most of it (`Berliner Leichtathletik Verband` on `leichtathletik-berlin.de`).
+fn spells_site_name(part: &str, site_names: &[String]) -> bool {
+    let fold = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let part = fold(part);
+    if part.is_empty() {
+        return false;
+    }
+    site_names.iter().any(|name| {
+        if fold(name) == part {
+            return true;
+        }
+        let words: Vec<String> = name
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3)
+            .map(fold)
+            .collect();
+        let covered: usize = words.iter().map(|w| w.chars().count()).sum();
+        !words.is_empty()
+            && words.iter().all(|w| part.contains(w.as_str()))
+            && 2 * covered >= part.chars().count()
+    })
 }
 
 /// Drops a site-name part from a `<title>`-like string. A part is dropped when it equals the
@@ -332,12 +418,15 @@ pub(crate) fn strip_site_suffix(title: &str, site_names: &[String], others: &[&s
         let head = title[..pos].trim();
         let tail = title[pos + sep.len()..].trim();
         let (head_l, tail_l) = (fold(head), fold(tail));
-        let short = tail.chars().count() <= 40 && tail.chars().count() < head.chars().count();
-        if short
-            && !head.is_empty()
-            && others
-                .iter()
-                .any(|o| o.contains(&head_l) && !o.contains(&tail_l))
+        let tail_chars = tail.chars().count();
+        let short = tail_chars <= 40 && tail_chars < head.chars().count();
+        let named = tail_chars <= 40 && spells_site_name(tail, site_names);
+        if !head.is_empty()
+            && (named
+                || short
+                    && others
+                        .iter()
+                        .any(|o| o.contains(&head_l) && !o.contains(&tail_l)))
         {
             return head.to_string();
         }
@@ -468,11 +557,55 @@ mod tests {
             strip_site_suffix("Daily Example - Minister Says Yes", &site, &[]),
             "Minister Says Yes"
         );
+        // The site's name spelled with spaces, or in words of its hyphenated host label.
+        let hosts = host_names("www.dailyexample.com");
+        assert_eq!(
+            strip_site_suffix("Minister Says Yes - Daily Example", &hosts, &[]),
+            "Minister Says Yes"
+        );
+        let hosts = host_names("rowing-leeds.org");
+        assert_eq!(
+            strip_site_suffix("Crews Meet on the River - Leeds Rowing Club", &hosts, &[]),
+            "Crews Meet on the River"
+        );
+        // A part that only mentions a host word is kept.
+        let hosts = host_names("news.example");
+        assert_eq!(
+            strip_site_suffix("Storm Ends - Newsome Reacts at the Harbour", &hosts, &[]),
+            "Storm Ends - Newsome Reacts at the Harbour"
+        );
+        // A double hyphen stands for a dash.
+        assert_eq!(
+            strip_site_suffix("Minister Says Yes -- Daily Example", &site, &[]),
+            "Minister Says Yes"
+        );
         // A headline that merely contains a dash keeps it when nothing says it is a site name.
         assert_eq!(
             strip_site_suffix("Ready to Cooperate - Defense Minister", &[], &[]),
             "Ready to Cooperate - Defense Minister"
         );
+    }
+
+    #[test]
+    fn site_part_is_the_last_and_shorter_part() {
+        assert!(is_site_part("Long Post Title - Blog", "Blog"));
+        assert!(is_site_part("Long Post Title | blog", "Blog"));
+        assert!(!is_site_part("Blog - Long Post Title", "Blog"));
+        assert!(!is_site_part("Kicker - Long Post Title", "Long Post Title"));
+        assert!(!is_site_part("Long Post Title", "Long Post Title"));
+        assert!(!is_site_part("Long Post Title: Blog", "Blog"));
+    }
+
+    #[test]
+    fn kicker_is_a_short_label_ending_in_a_colon_or_dash() {
+        assert!(is_kicker_of("Chronicle: Storm ends", "Storm ends"));
+        assert!(is_kicker_of("Local - Storm ends", "storm ends"));
+        assert!(!is_kicker_of("Storm ends", "Storm ends"));
+        assert!(!is_kicker_of("The Storm ends", "Storm ends"));
+        assert!(!is_kicker_of("Opinion | Storm ends", "Storm ends"));
+        assert!(!is_kicker_of("A long post title - Blog", "Blog"));
+        let long = format!("{}: Storm ends", "word ".repeat(10));
+        assert!(!is_kicker_of(&long, "Storm ends"));
     }
 
     #[test]
