@@ -832,9 +832,16 @@ impl Extractor<'_, '_> {
                     renditions.extend(text::parse_srcset(set));
                 }
             }
+            // Beside a `srcset` stating widths, `src` is the fallback and `width` the layout
+            // size (often the original's, `width="3000"`), not the fallback's width.
+            let src_width = if renditions.iter().any(|(_, w)| *w > 0) {
+                0
+            } else {
+                width_attr.unwrap_or(0)
+            };
             for attr in ["data-src", "data-lazy-src", "data-original", "src"] {
                 if let Some(src) = e.attr(attr) {
-                    renditions.push((src.trim().to_string(), width_attr.unwrap_or(0)));
+                    renditions.push((src.trim().to_string(), src_width));
                 }
             }
             for (raw, width) in renditions {

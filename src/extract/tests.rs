@@ -557,6 +557,27 @@ fn thumbnail_rendition_never_replaces_the_share_image() {
 }
 
 #[test]
+fn width_attribute_beside_a_srcset_is_not_the_fallback_src_width() {
+    // `width="3000"` is the original's layout size; the `src` fallback is not 3000 wide, so
+    // the widest stated rendition (the `<source>`'s 1240w wide crop) wins.
+    let html = r#"<meta property="og:image" content="https://img.example/social/lighthouse-restoration.jpg">
+        <picture><source srcset="https://img.example/w1240/wide/lighthouse-restoration.jpg 1240w">
+        <img srcset="https://img.example/w800/square/lighthouse-restoration.jpg 800w"
+             src="https://img.example/w800/square/lighthouse-restoration.jpg" width="3000"></picture>"#;
+    assert_eq!(
+        run(html, PAGE).article.image.as_deref(),
+        Some("https://img.example/w1240/wide/lighthouse-restoration.jpg")
+    );
+    // Without a `srcset`, `width` still states the `src`'s width.
+    let html = r#"<meta property="og:image" content="https://img.example/social/lighthouse-restoration.jpg">
+        <img src="https://img.example/full/lighthouse-restoration.jpg" width="1600">"#;
+    assert_eq!(
+        run(html, PAGE).article.image.as_deref(),
+        Some("https://img.example/full/lighthouse-restoration.jpg")
+    );
+}
+
+#[test]
 fn article_summary_beats_social_teaser() {
     let html = r#"<meta property="og:description" content="There's no going back.">
         <meta name="description" content="We tried the new headset for a week, and there is no going back.">
