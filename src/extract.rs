@@ -146,7 +146,8 @@ struct Signals<'d> {
     /// each with the node id of its list container (see [`tag_group`]).
     tag_links: Vec<(String, Option<ElementRef<'d>>)>,
     /// `<img>` and `<picture><source>` elements that name an image (`src`, `srcset` or their
-    /// lazy-loading `data-` forms), in document order: renditions of the lead picture.
+    /// lazy-loading `data-` forms) and `<link rel=preload imagesrcset>`, in document order:
+    /// renditions of the lead picture.
     images: Vec<ElementRef<'d>>,
     /// The first paragraph long enough to be prose, preferring one after the first `<h1>`.
     lead_paragraph: Option<String>,
@@ -219,6 +220,12 @@ impl<'d> Signals<'d> {
                         s.canonical = href.map(Into::into);
                     } else if has("image_src") && s.image_src.is_none() {
                         s.image_src = href.map(Into::into);
+                    } else if has("preload")
+                        && e.attr("imagesrcset").is_some()
+                        && s.images.len() < MAX_IMAGES
+                    {
+                        // The renditions of a picture the page asks for early: its lead picture.
+                        s.images.push(el);
                     }
                 }
                 "script" => {
@@ -831,6 +838,10 @@ impl Extractor<'_, '_> {
                 if let Some(set) = e.attr(attr) {
                     renditions.extend(text::parse_srcset(set));
                 }
+            }
+            // A preload's `x` densities have no `width` to scale: only stated widths count.
+            if let Some(set) = e.attr("imagesrcset") {
+                renditions.extend(text::srcset_widths(set));
             }
             // Beside a `srcset` stating widths, `src` is the fallback and `width` the layout
             // size (often the original's, `width="3000"`), not the fallback's width.

@@ -578,6 +578,26 @@ fn width_attribute_beside_a_srcset_is_not_the_fallback_src_width() {
 }
 
 #[test]
+fn preloaded_renditions_of_the_share_image_count() {
+    // The hero picture's renditions stated only in a `<link rel=preload imagesrcset>`.
+    let html = r#"<meta property="og:image" content="https://img.example/1200x675_lighthouse-restoration.jpg">
+        <link rel="preload" as="image" imagesrcset="https://img.example/640x360_lighthouse-restoration.jpg 640w,
+            https://img.example/1920x1080_lighthouse-restoration.jpg 1920w">"#;
+    assert_eq!(
+        run(html, PAGE).article.image.as_deref(),
+        Some("https://img.example/1920x1080_lighthouse-restoration.jpg")
+    );
+    // `x` densities without a `width` say nothing about size: the share image stays.
+    let html = r#"<meta property="og:image" content="https://img.example/1200x675_lighthouse-restoration.jpg">
+        <link rel="preload" as="image" imagesrcset="https://img.example/375x234_lighthouse-restoration.jpg 1x,
+            https://img.example/750x468_lighthouse-restoration.jpg 2x">"#;
+    assert_eq!(
+        run(html, PAGE).article.image.as_deref(),
+        Some("https://img.example/1200x675_lighthouse-restoration.jpg")
+    );
+}
+
+#[test]
 fn article_summary_beats_social_teaser() {
     let html = r#"<meta property="og:description" content="There's no going back.">
         <meta name="description" content="We tried the new headset for a week, and there is no going back.">
