@@ -1069,6 +1069,7 @@ impl Extractor<'_, '_> {
 /// What identifies a picture across its renditions: the longest run of letters and digits (at
 /// least [`MIN_PICTURE_TOKEN`] long) in the file name of its URL, lower-cased. Renditions
 /// differ in size parts (`1200x675_`, `w1200`) and folders, not in the picture's own name or id.
+/// A file name without such a run falls back on an id in the folders ([`folder_picture_id`]).
 fn picture_key(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next()?;
     let file = path.trim_end_matches('/').rsplit('/').next()?;
@@ -1079,7 +1080,28 @@ fn picture_key(url: &str) -> Option<String> {
         .filter(|t| !is_size_token(t))
         .max_by_key(|t| t.len())
         .map(str::to_lowercase)
+        .or_else(|| folder_picture_id(path))
 }
+
+/// A picture id in the folders of a path whose file name names only a size or a format
+/// (`/images/44152f97b643491cb91f2aeeac1e25f5/16x9/original.jpg`): a long run mixing letters
+/// and digits, as hashes and ids do and folder words do not.
+fn folder_picture_id(path: &str) -> Option<String> {
+    let path = match path.find("//") {
+        Some(i) => path[i + 2..].split_once('/')?.1,
+        None => path,
+    };
+    path.split(|c: char| !c.is_alphanumeric())
+        .filter(|t| t.len() >= MIN_FOLDER_ID)
+        .filter(|t| {
+            t.bytes().any(|b| b.is_ascii_digit()) && t.bytes().any(|b| b.is_ascii_alphabetic())
+        })
+        .max_by_key(|t| t.len())
+        .map(str::to_lowercase)
+}
+
+/// Shortest run of letters and digits in a folder name that is taken for a picture's id.
+const MIN_FOLDER_ID: usize = 16;
 
 /// A rendition narrower than this is a thumbnail or a blurred placeholder, not a lead picture.
 const MIN_LEAD_WIDTH: u32 = 400;

@@ -598,6 +598,25 @@ fn preloaded_renditions_of_the_share_image_count() {
 }
 
 #[test]
+fn picture_id_in_a_folder_identifies_renditions_with_bare_file_names() {
+    // The file names say nothing (`0c1.jpg`, `9.jpg`); the folder holds the picture's id.
+    let html = r#"<meta property="og:image" content="https://img.example/2026/01/20260127k0000m0301a/0c1.jpg">
+        <img src="https://img.example/2026/01/20260127k0000m0301a/9.jpg" width="1400">
+        <img src="https://img.example/2026/01/20260127k0000m0977b/9.jpg" width="2000">"#;
+    assert_eq!(
+        run(html, PAGE).article.image.as_deref(),
+        Some("https://img.example/2026/01/20260127k0000m0301a/9.jpg")
+    );
+    // Folder words are not ids: a bare file name in another folder is another picture.
+    let html = r#"<meta property="og:image" content="https://img.example/photographs/articles/1.jpg">
+        <img src="https://img.example/photographs/articles/2.jpg" width="1400">"#;
+    assert_eq!(
+        run(html, PAGE).article.image.as_deref(),
+        Some("https://img.example/photographs/articles/1.jpg")
+    );
+}
+
+#[test]
 fn article_summary_beats_social_teaser() {
     let html = r#"<meta property="og:description" content="There's no going back.">
         <meta name="description" content="We tried the new headset for a week, and there is no going back.">
