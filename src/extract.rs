@@ -146,7 +146,8 @@ struct Signals<'d> {
     /// each with the node id of its list container (see [`tag_group`]).
     tag_links: Vec<(String, Option<ElementRef<'d>>)>,
     /// `<img>` and `<picture><source>` elements that name an image (`src`, `srcset` or their
-    /// lazy-loading `data-` forms), in document order: renditions of the lead picture.
+    /// lazy-loading `data-` forms) and `<link rel=preload imagesrcset>`, in document order:
+    /// renditions of the lead picture.
     images: Vec<ElementRef<'d>>,
     /// The first paragraph long enough to be prose, preferring one after the first `<h1>`.
     lead_paragraph: Option<String>,
@@ -219,6 +220,12 @@ impl<'d> Signals<'d> {
                         s.canonical = href.map(Into::into);
                     } else if has("image_src") && s.image_src.is_none() {
                         s.image_src = href.map(Into::into);
+                    } else if has("preload")
+                        && e.attr("imagesrcset").is_some()
+                        && s.images.len() < MAX_IMAGES
+                    {
+                        // The renditions of a picture the page asks for early: its lead picture.
+                        s.images.push(el);
                     }
                 }
                 "script" => {
@@ -895,9 +902,20 @@ impl Extractor<'_, '_> {
                     renditions.extend(text::parse_srcset(set));
                 }
             }
+            // A preload's `x` densities have no `width` to scale: only stated widths count.
+            if let Some(set) = e.attr("imagesrcset") {
+                renditions.extend(text::srcset_widths(set));
+            }
+            // Beside a `srcset` stating widths, `src` is the fallback and `width` the layout
+            // size (often the original's, `width="3000"`), not the fallback's width.
+            let src_width = if renditions.iter().any(|(_, w)| *w > 0) {
+                0
+            } else {
+                width_attr.unwrap_or(0)
+            };
             for attr in ["data-src", "data-lazy-src", "data-original", "src"] {
                 if let Some(src) = e.attr(attr) {
-                    renditions.push((src.trim().to_string(), width_attr.unwrap_or(0)));
+                    renditions.push((src.trim().to_string(), src_width));
                 }
             }
             for (raw, width) in renditions {
@@ -1114,6 +1132,7 @@ impl Extractor<'_, '_> {
 /// What identifies a picture across its renditions: the longest run of letters and digits (at
 /// least [`MIN_PICTURE_TOKEN`] long) in the file name of its URL, lower-cased. Renditions
 /// differ in size parts (`1200x675_`, `w1200`) and folders, not in the picture's own name or id.
+/// A file name without such a run falls back on an id in the folders ([`folder_picture_id`]).
 fn picture_key(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next()?;
     let file = path.trim_end_matches('/').rsplit('/').next()?;
@@ -1124,7 +1143,28 @@ fn picture_key(url: &str) -> Option<String> {
         .filter(|t| !is_size_token(t))
         .max_by_key(|t| t.len())
         .map(str::to_lowercase)
+        .or_else(|| folder_picture_id(path))
 }
+
+/// A picture id in the folders of a path whose file name names only a size or a format
+/// (`/images/44152f97b643491cb91f2aeeac1e25f5/16x9/original.jpg`): a long run mixing letters
+/// and digits, as hashes and ids do and folder words do not.
+fn folder_picture_id(path: &str) -> Option<String> {
+    let path = match path.find("//") {
+        Some(i) => path[i + 2..].split_once('/')?.1,
+        None => path,
+    };
+    path.split(|c: char| !c.is_alphanumeric())
+        .filter(|t| t.len() >= MIN_FOLDER_ID)
+        .filter(|t| {
+            t.bytes().any(|b| b.is_ascii_digit()) && t.bytes().any(|b| b.is_ascii_alphabetic())
+        })
+        .max_by_key(|t| t.len())
+        .map(str::to_lowercase)
+}
+
+/// Shortest run of letters and digits in a folder name that is taken for a picture's id.
+const MIN_FOLDER_ID: usize = 16;
 
 /// A rendition narrower than this is a thumbnail or a blurred placeholder, not a lead picture.
 const MIN_LEAD_WIDTH: u32 = 400;

@@ -557,6 +557,66 @@ fn thumbnail_rendition_never_replaces_the_share_image() {
 }
 
 #[test]
+fn width_attribute_beside_a_srcset_is_not_the_fallback_src_width() {
+    // `width="3000"` is the original's layout size; the `src` fallback is not 3000 wide, so
+    // the widest stated rendition (the `<source>`'s 1240w wide crop) wins.
+    let html = r#"<meta property="og:image" content="https://img.example/social/lighthouse-restoration.jpg">
+        <picture><source srcset="https://img.example/w1240/wide/lighthouse-restoration.jpg 1240w">
+        <img srcset="https://img.example/w800/square/lighthouse-restoration.jpg 800w"
+             src="https://img.example/w800/square/lighthouse-restoration.jpg" width="3000"></picture>"#;
+    assert_eq!(
+        run(html, PAGE).article.image.as_deref(),
+        Some("https://img.example/w1240/wide/lighthouse-restoration.jpg")
+    );
+    // Without a `srcset`, `width` still states the `src`'s width.
+    let html = r#"<meta property="og:image" content="https://img.example/social/lighthouse-restoration.jpg">
+        <img src="https://img.example/full/lighthouse-restoration.jpg" width="1600">"#;
+    assert_eq!(
+        run(html, PAGE).article.image.as_deref(),
+        Some("https://img.example/full/lighthouse-restoration.jpg")
+    );
+}
+
+#[test]
+fn preloaded_renditions_of_the_share_image_count() {
+    // The hero picture's renditions stated only in a `<link rel=preload imagesrcset>`.
+    let html = r#"<meta property="og:image" content="https://img.example/1200x675_lighthouse-restoration.jpg">
+        <link rel="preload" as="image" imagesrcset="https://img.example/640x360_lighthouse-restoration.jpg 640w,
+            https://img.example/1920x1080_lighthouse-restoration.jpg 1920w">"#;
+    assert_eq!(
+        run(html, PAGE).article.image.as_deref(),
+        Some("https://img.example/1920x1080_lighthouse-restoration.jpg")
+    );
+    // `x` densities without a `width` say nothing about size: the share image stays.
+    let html = r#"<meta property="og:image" content="https://img.example/1200x675_lighthouse-restoration.jpg">
+        <link rel="preload" as="image" imagesrcset="https://img.example/375x234_lighthouse-restoration.jpg 1x,
+            https://img.example/750x468_lighthouse-restoration.jpg 2x">"#;
+    assert_eq!(
+        run(html, PAGE).article.image.as_deref(),
+        Some("https://img.example/1200x675_lighthouse-restoration.jpg")
+    );
+}
+
+#[test]
+fn picture_id_in_a_folder_identifies_renditions_with_bare_file_names() {
+    // The file names say nothing (`0c1.jpg`, `9.jpg`); the folder holds the picture's id.
+    let html = r#"<meta property="og:image" content="https://img.example/2026/01/20260127k0000m0301a/0c1.jpg">
+        <img src="https://img.example/2026/01/20260127k0000m0301a/9.jpg" width="1400">
+        <img src="https://img.example/2026/01/20260127k0000m0977b/9.jpg" width="2000">"#;
+    assert_eq!(
+        run(html, PAGE).article.image.as_deref(),
+        Some("https://img.example/2026/01/20260127k0000m0301a/9.jpg")
+    );
+    // Folder words are not ids: a bare file name in another folder is another picture.
+    let html = r#"<meta property="og:image" content="https://img.example/photographs/articles/1.jpg">
+        <img src="https://img.example/photographs/articles/2.jpg" width="1400">"#;
+    assert_eq!(
+        run(html, PAGE).article.image.as_deref(),
+        Some("https://img.example/photographs/articles/1.jpg")
+    );
+}
+
+#[test]
 fn article_summary_beats_social_teaser() {
     let html = r#"<meta property="og:description" content="There's no going back.">
         <meta name="description" content="We tried the new headset for a week, and there is no going back.">

@@ -205,6 +205,16 @@ pub(crate) fn resolve_url(raw: &str, base: &Url) -> Option<String> {
 /// descriptor a nominal 1000 per unit of density, none 0. URLs may contain commas (`w_800,c_fit`),
 /// so a candidate ends at whitespace, as the HTML parsing rules say, not at any comma.
 pub(crate) fn parse_srcset(set: &str) -> Vec<(String, u32)> {
+    srcset_candidates(set, true)
+}
+
+/// The candidates of a `srcset` that state a width (`800w`), for a set with no `width`
+/// attribute beside it, where an `x` density says nothing about size.
+pub(crate) fn srcset_widths(set: &str) -> Vec<(String, u32)> {
+    srcset_candidates(set, false)
+}
+
+fn srcset_candidates(set: &str, densities: bool) -> Vec<(String, u32)> {
     let mut out = Vec::new();
     let skip = |s: &str| {
         s.trim_start_matches(|c: char| c.is_whitespace() || c == ',')
@@ -215,7 +225,7 @@ pub(crate) fn parse_srcset(set: &str) -> Vec<(String, u32)> {
         let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
         let (url, after) = rest.split_at(end);
         rest = after;
-        let mut width = 0;
+        let (mut width, mut keep) = (0, true);
         let url = match url.strip_suffix(',') {
             Some(u) => u,
             None => {
@@ -225,13 +235,14 @@ pub(crate) fn parse_srcset(set: &str) -> Vec<(String, u32)> {
                 if let Some(w) = desc.strip_suffix(['w', 'W']) {
                     width = w.trim().parse().unwrap_or(0);
                 } else if let Some(x) = desc.strip_suffix(['x', 'X']) {
+                    keep = densities;
                     width = (x.trim().parse::<f32>().unwrap_or(0.0) * 1000.0) as u32;
                 }
                 url
             }
         };
         rest = &rest[rest.len() - skip(rest)..];
-        if !url.is_empty() {
+        if keep && !url.is_empty() {
             out.push((url.to_string(), width));
         }
     }
@@ -466,6 +477,10 @@ mod tests {
             ]
         );
         assert!(parse_srcset(" , ").is_empty());
+        assert_eq!(
+            srcset_widths("a.jpg 1x, b.jpg 640w,c.jpg 2x, d.jpg 1280w"),
+            [("b.jpg".to_string(), 640), ("d.jpg".to_string(), 1280)]
+        );
     }
 
     #[test]
