@@ -7,7 +7,8 @@
 //! there is no clock, so a text without a year is not a date.
 
 use chrono::{
-    DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+    DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
+    Utc,
 };
 use chrono_tz::Tz;
 use regex::Regex;
@@ -27,6 +28,28 @@ pub struct ParsedDate {
     pub has_time: bool,
     /// The text gave an offset or zone name (else it was read in the caller's zone or UTC).
     pub has_zone: bool,
+    /// The text was a numeric date whose day and month could be either way round
+    /// (`4/6/2016`); it was read day first. See [`ParsedDate::swapped`].
+    pub swappable: bool,
+}
+
+impl ParsedDate {
+    /// The other reading of a [`swappable`](Self::swappable) date: day and month exchanged,
+    /// the same wall-clock time in the same zone (`tz` for a text that gave none).
+    pub fn swapped(&self, tz: Option<Tz>) -> Option<ParsedDate> {
+        if !self.swappable {
+            return None;
+        }
+        let local = self.at.naive_local();
+        let date = NaiveDate::from_ymd_opt(local.year(), local.day(), local.month())?;
+        let naive = NaiveDateTime::new(date, local.time());
+        let at = if self.has_zone {
+            self.at.offset().from_local_datetime(&naive).single()?
+        } else {
+            localize(naive, tz)?
+        };
+        Some(ParsedDate { at, ..*self })
+    }
 }
 
 /// Parses a timestamp as real pages write it. A value without a zone is read in `tz`
@@ -72,6 +95,8 @@ fn ascii_digit(c: char) -> char {
 /// The parts of a timestamp before they are resolved to an instant.
 struct Parts {
     date: NaiveDate,
+    /// `date` was read day first from a numeric date that also reads month first.
+    swappable: bool,
     time: Option<NaiveTime>,
     offset: Option<FixedOffset>,
 }
@@ -90,6 +115,7 @@ fn finish(parts: Parts, tz: Option<Tz>) -> Option<ParsedDate> {
         at,
         has_time: parts.time.is_some(),
         has_zone: parts.offset.is_some(),
+        swappable: parts.swappable,
     })
 }
 
@@ -147,7 +173,15 @@ fn parse_iso(text: &str, tz: Option<Tz>) -> Option<ParsedDate> {
         Some(z) => Some(zone_offset(z.as_str())?),
         None => None,
     };
-    finish(Parts { date, time, offset }, tz)
+    finish(
+        Parts {
+            date,
+            swappable: false,
+            time,
+            offset,
+        },
+        tz,
+    )
 }
 
 /// Unix time in seconds or milliseconds, as some analytics metas carry it.
@@ -167,6 +201,7 @@ fn parse_epoch(text: &str) -> Option<ParsedDate> {
         at,
         has_time: true,
         has_zone: true,
+        swappable: false,
     })
 }
 
@@ -177,6 +212,7 @@ fn parse_rfc2822(text: &str) -> Option<ParsedDate> {
         at,
         has_time: true,
         has_zone: true,
+        swappable: false,
     })
 }
 
@@ -577,13 +613,22 @@ fn parse_textual(text: &str, tz: Option<Tz>) -> Option<ParsedDate> {
         }
         None => (text.to_string(), None),
     };
-    let date = numeric_date(&rest).or_else(|| named_month_date(&rest))?;
+    let (date, swappable) =
+        numeric_date(&rest).or_else(|| named_month_date(&rest).map(|d| (d, false)))?;
     let offset = time.and_then(|_| {
         ZONE_TOKEN
             .find_iter(&rest)
             .find_map(|m| zone_offset(m.as_str()))
     });
-    finish(Parts { date, time, offset }, tz)
+    finish(
+        Parts {
+            date,
+            swappable,
+            time,
+            offset,
+        },
+        tz,
+    )
 }
 
 /// `"a"` or `"p"` when `rest` (the text after a time of day) starts with the Arabic for
@@ -601,19 +646,26 @@ fn arabic_half_day(rest: &str) -> Option<String> {
     }
 }
 
-fn numeric_date(text: &str) -> Option<NaiveDate> {
+/// A numeric date, and whether its day and month could be read either way round.
+fn numeric_date(text: &str) -> Option<(NaiveDate, bool)> {
     let c = NUMERIC_DATE.captures(text)?;
     if let Some(y) = c.get(1) {
-        return NaiveDate::from_ymd_opt(
+        let date = NaiveDate::from_ymd_opt(
             y.as_str().parse().ok()?,
             c[2].parse().ok()?,
             c[3].parse().ok()?,
-        );
+        )?;
+        return Some((date, false));
     }
     let a: u32 = c[4].parse().ok()?;
     let b: u32 = c[6].parse().ok()?;
     let y: i32 = c[7].parse().ok()?;
-    NaiveDate::from_ymd_opt(y, b, a).or_else(|| NaiveDate::from_ymd_opt(y, a, b))
+    // Dotted dates are written day first; slashed and dashed ones either way.
+    let either_way = &c[5] != "." && a != b && a <= 12;
+    match NaiveDate::from_ymd_opt(y, b, a) {
+        Some(date) => Some((date, either_way)),
+        None => NaiveDate::from_ymd_opt(y, a, b).map(|date| (date, false)),
+    }
 }
 
 fn named_month_date(text: &str) -> Option<NaiveDate> {

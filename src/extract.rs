@@ -981,7 +981,35 @@ impl Extractor<'_, '_> {
             late.extend(self.meta_cands(&MODIFIED_METAS));
             dated = self.dated("published", late);
         }
+        self.settle_day_month(&mut dated);
         self.choose_date("published", dated)
+    }
+
+    /// When the first candidate is a numeric date that reads both ways (`4/6/2016`, taken day
+    /// first), another source on the page (a `<time>`, a dateline, the URL) that states the
+    /// other reading, while none states this one, decides the order.
+    fn settle_day_month(&mut self, dated: &mut [(String, ParsedDate)]) {
+        let Some((source, first)) = dated.first() else {
+            return;
+        };
+        let Some(other) = first.swapped(self.tz) else {
+            return;
+        };
+        let mut evidence: Vec<(String, ParsedDate)> = dated[1..].to_vec();
+        evidence.extend(self.datelines());
+        evidence.extend(self.visible_dates());
+        let plain = evidence.iter().filter(|(_, p)| !p.swappable);
+        let states = |d: &ParsedDate| {
+            plain
+                .clone()
+                .find(|(_, p)| p.at.date_naive() == d.at.date_naive())
+        };
+        if states(first).is_some() {
+            return;
+        }
+        if let Some((by, _)) = states(&other) {
+            dated[0] = (format!("{source} (day and month as {by} has them)"), other);
+        }
     }
 
     /// Dates read from the visible text of dateline-like elements.

@@ -601,3 +601,30 @@ fn h1_that_the_title_does_not_repeat_comes_after_the_title() {
         Some("Only Heading")
     );
 }
+
+#[test]
+fn day_and_month_of_a_slashed_date_follow_another_source() {
+    // Read day first, the meta says 4 June; the `<time>` says 6 April.
+    let html = r#"<meta property="article:published_time" content="4/6/2026 4:00:00 PM">
+        <time datetime="2026-04-06T16:00:00Z">April 6, 2026</time>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-04-06T16:00:00+00:00"
+    );
+    // A dotted dateline is day first: 1 November, so the meta's 11/01 is month first.
+    let html = r#"<meta name="date" content="11/01/2026 12:43:42">
+        <h1>Headline</h1><p>Created: 01.11.2026</p>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-11-01T12:43:42+00:00"
+    );
+    // Nothing else on the page: day first stays.
+    let html = r#"<meta name="date" content="11/01/2026 12:43:42"><h1>Headline</h1>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-11T12:43:42+00:00"
+    );
+}
