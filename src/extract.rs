@@ -946,7 +946,12 @@ impl Extractor<'_, '_> {
                     && (p.at - best.at).num_seconds().abs() < 60
             }) {
                 source = format!("{src} (same instant as {source})");
-                best = *p;
+                // The offset of the local stamp, the instant of the first (often the one
+                // that keeps the seconds).
+                best = ParsedDate {
+                    at: best.at.with_timezone(p.at.offset()),
+                    ..*p
+                };
             }
         }
         self.note(field, source);

@@ -628,3 +628,15 @@ fn day_and_month_of_a_slashed_date_follow_another_source() {
         "2026-01-11T12:43:42+00:00"
     );
 }
+
+#[test]
+fn local_offset_of_the_same_instant_keeps_the_first_stamps_seconds() {
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle",
+        "datePublished": "2026-01-27T13:27:18Z"}</script>
+        <time datetime="2026-01-27T21:27+08:00">27 January 2026, 9:27 pm</time>"#;
+    let a = run(html, "https://news.example/story").article;
+    assert_eq!(
+        a.published.unwrap().to_rfc3339(),
+        "2026-01-27T21:27:18+08:00"
+    );
+}
