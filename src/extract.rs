@@ -1022,7 +1022,7 @@ impl Extractor<'_, '_> {
         let mut out = Vec::new();
         for el in &self.s.datelines {
             let text: String = el.text().take(20).collect::<String>();
-            if text.chars().count() > 120 {
+            if text.chars().count() > 120 || is_bare_number(&text) {
                 continue;
             }
             if let Some(p) = parse_date_detailed(&text, self.tz) {
@@ -1047,6 +1047,7 @@ impl Extractor<'_, '_> {
                     let len = text.chars().count();
                     if !(6..=MAX_DATELINE_CHARS).contains(&len)
                         || !text.bytes().any(|b| b.is_ascii_digit())
+                        || is_bare_number(text)
                     {
                         continue;
                     }
@@ -1079,6 +1080,13 @@ impl Extractor<'_, '_> {
         let dated = self.dated("updated", cands);
         self.choose_date("updated", dated)
     }
+}
+
+/// A visible text of digits only is a count, a phone number or an id; only structured data
+/// writes dates as bare numbers (Unix time, `20260127`).
+fn is_bare_number(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// What identifies a picture across its renditions: the longest run of letters and digits (at

@@ -640,3 +640,13 @@ fn local_offset_of_the_same_instant_keeps_the_first_stamps_seconds() {
         "2026-01-27T21:27:18+08:00"
     );
 }
+
+#[test]
+fn visible_numbers_are_not_unix_times() {
+    let html = r#"<h1>Headline</h1><table><tr><td>3424486444</td><td>Carrier</td></tr></table>
+        <span class="date">1769516880</span>"#;
+    assert_eq!(
+        run(html, "https://news.example/story").article.published,
+        None
+    );
+}
