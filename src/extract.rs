@@ -13,6 +13,7 @@ mod text;
 
 use crate::date::{parse_date_detailed, ParsedDate};
 use crate::model::Article;
+use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
 use jsonld::{Node, Rank};
 use regex::Regex;
@@ -150,6 +151,9 @@ struct Signals<'d> {
     images: Vec<ElementRef<'d>>,
     /// The first paragraph long enough to be prose, preferring one after the first `<h1>`.
     lead_paragraph: Option<String>,
+    /// Values of `publish...`/`publication...` keys in inline scripts (`var publication_date =
+    /// "..."`, `"publishedAt": "..."`): only used to tell a stamp's zone, never as a date.
+    script_stamps: Vec<String>,
 }
 
 impl<'d> Signals<'d> {
@@ -169,6 +173,7 @@ impl<'d> Signals<'d> {
             tag_links: Vec::new(),
             images: Vec::new(),
             lead_paragraph: None,
+            script_stamps: Vec::new(),
         };
         let mut seen_h1 = false;
         let mut lead_before_h1 = None;
@@ -227,6 +232,10 @@ impl<'d> Signals<'d> {
                         jsonld_blocks += 1;
                         let body: String = el.text().collect();
                         s.jsonld.extend(jsonld::parse_block(&body));
+                    } else if s.script_stamps.len() < MAX_SCRIPT_STAMPS {
+                        for piece in el.text() {
+                            script_stamps(piece, &mut s.script_stamps);
+                        }
                     }
                 }
                 "title" if s.title_tag.is_none() => {
@@ -314,6 +323,66 @@ impl<'d> Signals<'d> {
     fn metas<'s>(&'s self, keys: &'s [&'s str]) -> impl Iterator<Item = &'s Meta> + 's {
         keys.iter()
             .flat_map(move |k| self.metas.iter().filter(move |m| m.key == *k))
+    }
+}
+
+/// How many script values keyed `publish...` are kept (see [`script_stamps`]).
+const MAX_SCRIPT_STAMPS: usize = 8;
+/// A longer script value is not a timestamp.
+const MAX_STAMP_CHARS: usize = 40;
+
+static SCRIPT_KEY: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(b"ubli"));
+
+/// Collects the string values of script variables and script JSON keys that name a
+/// publication time (`publication_date = "2026-01-27 21:18:11"`, `"publishedAt":"..."`,
+/// escaped `\"datePublished\":\"...\"` too). One substring search over the script.
+fn script_stamps(text: &str, out: &mut Vec<String>) {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while out.len() < MAX_SCRIPT_STAMPS {
+        let Some(i) = SCRIPT_KEY.find(&bytes[at..]) else {
+            return;
+        };
+        at += i + 4;
+        let rest = &bytes[at..];
+        if !(rest.starts_with(b"sh") || rest.starts_with(b"cation")) {
+            continue;
+        }
+        let mut j = at;
+        while bytes
+            .get(j)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            j += 1;
+        }
+        let skip = |j: &mut usize, set: &[u8]| {
+            while bytes.get(*j).is_some_and(|b| set.contains(b)) {
+                *j += 1;
+            }
+        };
+        skip(&mut j, b"\\\"' ");
+        if !matches!(bytes.get(j), Some(b':' | b'=')) {
+            continue;
+        }
+        j += 1;
+        skip(&mut j, b" ");
+        let open = j;
+        skip(&mut j, b"\\\"'");
+        if j == open {
+            continue;
+        }
+        let value = &bytes[j..];
+        let len = value
+            .iter()
+            .take(MAX_STAMP_CHARS + 1)
+            .position(|b| matches!(b, b'"' | b'\'' | b'\\'));
+        if let Some(len) = len.filter(|n| (10..=MAX_STAMP_CHARS).contains(n)) {
+            if let Ok(v) = std::str::from_utf8(&value[..len]) {
+                out.push(v.to_string());
+            }
+        }
+        at = j;
     }
 }
 
@@ -954,8 +1023,59 @@ impl Extractor<'_, '_> {
                 };
             }
         }
+        if best.has_time {
+            if let Some((src, at)) = self.wall_clock_reading(&best, &dated) {
+                source = format!("{source} (in the offset of {src})");
+                best = ParsedDate {
+                    at,
+                    has_zone: true,
+                    swappable: false,
+                    ..best
+                };
+            }
+        }
         self.note(field, source);
         Some(best)
+    }
+
+    /// A page often states the publication time twice, as a UTC stamp and as the newsroom's
+    /// wall clock without a zone (a meta, a `<time>`, a script variable). When the two differ by
+    /// a whole UTC offset (a multiple of 15 minutes, at most 14 hours, so minutes and seconds
+    /// agree), that offset is the newsroom's: the result is the UTC stamp's instant shown in
+    /// it, whose calendar date is the one readers saw. `best` is either of the two.
+    fn wall_clock_reading(
+        &self,
+        best: &ParsedDate,
+        dated: &[(String, ParsedDate)],
+    ) -> Option<(String, DateTime<FixedOffset>)> {
+        let is_utc = |p: &ParsedDate| p.has_zone && p.at.offset().local_minus_utc() == 0;
+        if !is_utc(best) && best.has_zone {
+            return None;
+        }
+        let scripts = self
+            .s
+            .script_stamps
+            .iter()
+            .filter_map(|v| parse_date_detailed(v, self.tz))
+            .map(|p| ("script variable".to_string(), p));
+        let others = dated
+            .iter()
+            .cloned()
+            .chain(scripts)
+            .filter(|(_, p)| p.has_time);
+        for (src, other) in others {
+            let (utc, local) = match (is_utc(best), other.has_zone) {
+                (true, false) => (best, &other),
+                (false, true) if is_utc(&other) => (&other, best),
+                _ => continue,
+            };
+            let diff = (local.at.naive_local() - utc.at.naive_utc()).num_seconds();
+            if diff != 0 && diff.abs() <= 14 * 3600 && diff % 900 == 0 {
+                let offset = FixedOffset::east_opt(i32::try_from(diff).ok()?)?;
+                return Some((src, utc.at.with_timezone(&offset)));
+            }
+        }
+        None
     }
 
     fn published(&mut self, ld: &[&Node]) -> Option<ParsedDate> {

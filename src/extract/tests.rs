@@ -650,3 +650,53 @@ fn visible_numbers_are_not_unix_times() {
         None
     );
 }
+
+#[test]
+fn utc_stamp_shown_in_the_offset_of_the_pages_wall_clock_reading() {
+    // The script variable is the same moment on the newsroom's clock, five hours behind.
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle",
+        "datePublished": "2026-01-27T02:18:11Z"}</script>
+        <script>var page = {}; var publication_date = "2026-01-26 21:18:11";</script>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-26T21:18:11-05:00"
+    );
+    assert_eq!(
+        source_of(&ex, "published"),
+        "json-ld NewsArticle.datePublished (in the offset of script variable)"
+    );
+    // Escaped script JSON, and a zoneless meta first with the UTC stamp in a <time>.
+    let html = r#"<meta property="article:published_time" content="2026-01-27 08:48:11">
+        <time datetime="2026-01-27T03:18:11Z">27 Jan</time>
+        <script>init("{\"publishedAt\":\"2026-01-27 08:48:11\"}")</script>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-27T08:48:11+05:30"
+    );
+    // A difference that is no UTC offset (another moment) changes nothing.
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle",
+        "datePublished": "2026-01-27T02:18:11Z"}</script>
+        <script>var publishDate = "2026-01-26 21:11:40";</script>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-27T02:18:11+00:00"
+    );
+}
+
+#[test]
+fn script_stamps_read_variables_and_json_keys() {
+    let mut out = Vec::new();
+    script_stamps(
+        r#"var isPublic = true; var publication_date = "2026-01-27 21:18:11";
+        x = {"datePublished":"2026-01-27T02:18:11Z", publisher: "Example"};
+        y = "{\"firstPublished\":\"2026-01-27\"}"; z = {publishedAt: 'a-long-value-that-is-no-date-at-all-really'}"#,
+        &mut out,
+    );
+    assert_eq!(
+        out,
+        ["2026-01-27 21:18:11", "2026-01-27T02:18:11Z", "2026-01-27"]
+    );
+}
