@@ -13,7 +13,7 @@ mod text;
 
 use crate::date::{parse_date_detailed, ParsedDate};
 use crate::model::Article;
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Timelike};
 use chrono_tz::Tz;
 use jsonld::{Node, Rank};
 use regex::Regex;
@@ -1107,7 +1107,49 @@ impl Extractor<'_, '_> {
             dated = self.dated("published", late);
         }
         self.settle_day_month(&mut dated);
-        self.choose_date("published", dated)
+        let best = self.choose_date("published", dated)?;
+        Some(self.local_midnight(best))
+    }
+
+    /// A date-only value stored as local midnight east of UTC becomes a UTC stamp on the day
+    /// before (`2021-11-04T23:00Z` for 5 November at +01:00). When the page's dateline states
+    /// the next day and the stamp is midnight there in a plausible offset (at most 14 hours,
+    /// whole quarter hours), that is the reading in which both agree: the same instant, shown
+    /// as midnight of the date the page shows.
+    fn local_midnight(&mut self, best: ParsedDate) -> ParsedDate {
+        let utc = best.at.naive_utc();
+        let to_midnight = 86_400 - i64::from(utc.time().num_seconds_from_midnight());
+        if !best.has_zone
+            || best.at.offset().local_minus_utc() != 0
+            || to_midnight > 14 * 3600
+            || to_midnight % 900 != 0
+        {
+            return best;
+        }
+        let next_day = utc.date().succ_opt();
+        let shown = self
+            .datelines()
+            .into_iter()
+            .find(|(_, p)| !p.has_time && Some(p.at.date_naive()) == next_day);
+        let (Some((src, _)), Ok(secs)) = (shown, i32::try_from(to_midnight)) else {
+            return best;
+        };
+        let Some(offset) = FixedOffset::east_opt(secs) else {
+            return best;
+        };
+        if let Some(note) = self
+            .out
+            .sources
+            .iter_mut()
+            .rev()
+            .find(|p| p.field == "published")
+        {
+            note.source = format!("{} (local midnight of the {src})", note.source);
+        }
+        ParsedDate {
+            at: best.at.with_timezone(&offset),
+            ..best
+        }
     }
 
     /// When the first candidate is a numeric date that reads both ways (`4/6/2016`, taken day

@@ -700,3 +700,33 @@ fn script_stamps_read_variables_and_json_keys() {
         ["2026-01-27 21:18:11", "2026-01-27T02:18:11Z", "2026-01-27"]
     );
 }
+
+#[test]
+fn utc_stamp_of_a_local_midnight_takes_the_date_the_dateline_shows() {
+    let page = |stamp: &str, shown: &str| {
+        format!(
+            r#"<meta property="article:published_time" content="{stamp}">
+            <h1>Headline</h1><span class="meta-date">{shown}</span>"#
+        )
+    };
+    let published = |html: String| {
+        run(&html, "https://news.example/story")
+            .article
+            .published
+            .unwrap()
+            .to_rfc3339()
+    };
+    assert_eq!(
+        published(page("2026-01-26T23:00Z", "27. Januar 2026")),
+        "2026-01-27T00:00:00+01:00"
+    );
+    // The dateline agrees with the UTC date, or the stamp is no midnight: left as it is.
+    assert_eq!(
+        published(page("2026-01-26T23:00Z", "26. Januar 2026")),
+        "2026-01-26T23:00:00+00:00"
+    );
+    assert_eq!(
+        published(page("2026-01-26T23:07:12Z", "27. Januar 2026")),
+        "2026-01-26T23:07:12+00:00"
+    );
+}
