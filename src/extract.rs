@@ -1205,11 +1205,17 @@ impl Extractor<'_, '_> {
             match node.value() {
                 scraper::Node::Element(e) if e.name() == "h1" => seen_h1 = true,
                 scraper::Node::Text(t) => {
-                    let text = t.trim();
-                    let len = text.chars().count();
-                    if !(6..=MAX_DATELINE_CHARS).contains(&len)
-                        || !text.bytes().any(|b| b.is_ascii_digit())
-                        || is_bare_number(text)
+                    let mut text = t.trim();
+                    let mut len = text.chars().count();
+                    if len > MAX_DATELINE_CHARS {
+                        // A paragraph led by its dateline: "27.1.2026 - The council ...".
+                        let Some(lead) = leading_dateline(text) else {
+                            continue;
+                        };
+                        text = lead;
+                        len = MAX_DATELINE_CHARS;
+                    }
+                    if len < 6 || !text.bytes().any(|b| b.is_ascii_digit()) || is_bare_number(text)
                     {
                         continue;
                     }
@@ -1242,6 +1248,19 @@ impl Extractor<'_, '_> {
         let dated = self.dated("updated", cands);
         self.choose_date("updated", dated)
     }
+}
+
+/// The dateline that opens a paragraph, before a spaced dash (`27.1.2026 - Text`,
+/// `BERLIN, 27. Januar 2026 – Text`), if it is short.
+fn leading_dateline(text: &str) -> Option<&str> {
+    let (i, _) = text
+        .char_indices()
+        .take(SHORT_DATELINE_CHARS + 2)
+        .skip(1)
+        .find(|(_, c)| matches!(c, '-' | '–' | '—'))?;
+    let (lead, rest) = text.split_at(i);
+    (lead.ends_with(' ') && rest[rest.chars().next()?.len_utf8()..].starts_with(' '))
+        .then(|| lead.trim_end())
 }
 
 /// A visible text of digits only is a count, a phone number or an id; only structured data

@@ -730,3 +730,22 @@ fn utc_stamp_of_a_local_midnight_takes_the_date_the_dateline_shows() {
         "2026-01-26T23:07:12+00:00"
     );
 }
+
+#[test]
+fn paragraph_led_by_a_dateline() {
+    let html = r#"<body><h1>Headline</h1>
+        <p>14.3.2026 - The council met on Saturday to discuss the new bridge, which has been
+        debated for years by everyone in the town.</p></body>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-03-14T00:00:00+00:00"
+    );
+    // A date inside a sentence, or a dash without spaces, is no dateline.
+    let html = r#"<body><h1>Headline</h1>
+        <p>The council met on 14.3.2026 to discuss the new bridge - which has been debated for
+        years by everyone in the town.</p><p>Since 2020-2026 the bridge has been closed to
+        all traffic for repairs and inspections of every kind.</p></body>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(ex.article.published, None);
+}
