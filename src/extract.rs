@@ -290,6 +290,13 @@ impl<'d> Signals<'d> {
                             });
                         }
                     }
+                    // Custom time elements (`<relative-time datetime>`, `<time-ago>`) are
+                    // `<time>`s.
+                    if let (None, Some(dt)) = (itemprop, datetime) {
+                        if s.times.len() < MAX_TIMES && e.name().contains("time") {
+                            s.times.push((dt.to_string(), false));
+                        }
+                    }
                     if s.datelines.len() < MAX_DATELINES && date_hint {
                         s.datelines.push(el);
                     }

@@ -749,3 +749,14 @@ fn paragraph_led_by_a_dateline() {
     let ex = run(html, "https://news.example/story");
     assert_eq!(ex.article.published, None);
 }
+
+#[test]
+fn custom_time_elements_are_times() {
+    let html = r#"<h1>Issue</h1><p>opened <relative-time datetime="2026-01-27T12:10:51Z">on Jan
+        27, 2026</relative-time></p><ins datetime="2026-02-01T00:00:00Z">added</ins>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-27T12:10:51+00:00"
+    );
+}
