@@ -577,7 +577,8 @@ static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
         \b(\d{4})(?:[./-]|\s*[年년]\s*)(\d{1,2})(?:[./-]|\s*[月월]\s*)(\d{1,2})(?:\b|\s*[日일])
-        | \b(\d{1,2})([./-])(\d{1,2})[./-](\d{4})\b",
+        | \b(\d{1,2})([./-])(\d{1,2})[./-](\d{4})\b
+        | (?:^|[^.\d])(\d{1,2})\.(\d{1,2})\.(\d{2})(?:$|[^.\d])",
     )
     .expect("valid regex")
 });
@@ -654,6 +655,15 @@ fn numeric_date(text: &str) -> Option<(NaiveDate, bool)> {
             y.as_str().parse().ok()?,
             c[2].parse().ok()?,
             c[3].parse().ok()?,
+        )?;
+        return Some((date, false));
+    }
+    if let Some(d) = c.get(8) {
+        // `28.09.19`: day first, this century.
+        let date = NaiveDate::from_ymd_opt(
+            2000 + c[10].parse::<i32>().ok()?,
+            c[9].parse().ok()?,
+            d.as_str().parse().ok()?,
         )?;
         return Some((date, false));
     }
@@ -803,6 +813,9 @@ mod tests {
         assert_eq!(iso("01/27/2026"), "2026-01-27T00:00:00+00:00");
         assert_eq!(iso("2026年01月27日 12:28"), "2026-01-27T12:28:00+00:00");
         assert_eq!(iso("2026년 1월 27일"), "2026-01-27T00:00:00+00:00");
+        assert_eq!(iso("27.01.26 12:28"), "2026-01-27T12:28:00+00:00");
+        assert_eq!(iso("Version 2.1.13.4"), "none");
+        assert_eq!(iso("192.168.10.12"), "none");
     }
 
     #[test]
