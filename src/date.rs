@@ -7,7 +7,8 @@
 //! there is no clock, so a text without a year is not a date.
 
 use chrono::{
-    DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+    DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
+    Utc,
 };
 use chrono_tz::Tz;
 use regex::Regex;
@@ -27,6 +28,28 @@ pub struct ParsedDate {
     pub has_time: bool,
     /// The text gave an offset or zone name (else it was read in the caller's zone or UTC).
     pub has_zone: bool,
+    /// The text was a numeric date whose day and month could be either way round
+    /// (`4/6/2016`); it was read day first. See [`ParsedDate::swapped`].
+    pub swappable: bool,
+}
+
+impl ParsedDate {
+    /// The other reading of a [`swappable`](Self::swappable) date: day and month exchanged,
+    /// the same wall-clock time in the same zone (`tz` for a text that gave none).
+    pub fn swapped(&self, tz: Option<Tz>) -> Option<ParsedDate> {
+        if !self.swappable {
+            return None;
+        }
+        let local = self.at.naive_local();
+        let date = NaiveDate::from_ymd_opt(local.year(), local.day(), local.month())?;
+        let naive = NaiveDateTime::new(date, local.time());
+        let at = if self.has_zone {
+            self.at.offset().from_local_datetime(&naive).single()?
+        } else {
+            localize(naive, tz)?
+        };
+        Some(ParsedDate { at, ..*self })
+    }
 }
 
 /// Parses a timestamp as real pages write it. A value without a zone is read in `tz`
@@ -37,7 +60,11 @@ pub fn parse_date(text: &str, tz: Option<Tz>) -> Option<DateTime<FixedOffset>> {
 
 /// Like [`parse_date`], but also reports whether the text stated a time and a zone.
 pub fn parse_date_detailed(text: &str, tz: Option<Tz>) -> Option<ParsedDate> {
-    let text: String = text.chars().take(MAX_INPUT_CHARS).collect();
+    let text: String = text
+        .chars()
+        .take(MAX_INPUT_CHARS)
+        .map(ascii_digit)
+        .collect();
     let text = text.trim();
     if text.is_empty() {
         return None;
@@ -48,9 +75,28 @@ pub fn parse_date_detailed(text: &str, tz: Option<Tz>) -> Option<ParsedDate> {
         .or_else(|| parse_textual(text, tz))
 }
 
+/// First code points of the runs of ten decimal digits pages write dates in besides ASCII:
+/// Arabic-Indic, Persian (Extended Arabic-Indic), Devanagari, Bengali, fullwidth.
+const DIGIT_ZEROS: [u32; 5] = [0x0660, 0x06F0, 0x0966, 0x09E6, 0xFF10];
+
+/// `c` as an ASCII digit when it is a decimal digit of another script, else `c`.
+fn ascii_digit(c: char) -> char {
+    if c.is_ascii() {
+        return c;
+    }
+    let code = u32::from(c);
+    DIGIT_ZEROS
+        .iter()
+        .find(|zero| (**zero..**zero + 10).contains(&code))
+        .and_then(|zero| char::from_digit(code - zero, 10))
+        .unwrap_or(c)
+}
+
 /// The parts of a timestamp before they are resolved to an instant.
 struct Parts {
     date: NaiveDate,
+    /// `date` was read day first from a numeric date that also reads month first.
+    swappable: bool,
     time: Option<NaiveTime>,
     offset: Option<FixedOffset>,
 }
@@ -69,6 +115,7 @@ fn finish(parts: Parts, tz: Option<Tz>) -> Option<ParsedDate> {
         at,
         has_time: parts.time.is_some(),
         has_zone: parts.offset.is_some(),
+        swappable: parts.swappable,
     })
 }
 
@@ -126,7 +173,15 @@ fn parse_iso(text: &str, tz: Option<Tz>) -> Option<ParsedDate> {
         Some(z) => Some(zone_offset(z.as_str())?),
         None => None,
     };
-    finish(Parts { date, time, offset }, tz)
+    finish(
+        Parts {
+            date,
+            swappable: false,
+            time,
+            offset,
+        },
+        tz,
+    )
 }
 
 /// Unix time in seconds or milliseconds, as some analytics metas carry it.
@@ -146,6 +201,7 @@ fn parse_epoch(text: &str) -> Option<ParsedDate> {
         at,
         has_time: true,
         has_zone: true,
+        swappable: false,
     })
 }
 
@@ -156,6 +212,7 @@ fn parse_rfc2822(text: &str) -> Option<ParsedDate> {
         at,
         has_time: true,
         has_zone: true,
+        swappable: false,
     })
 }
 
@@ -217,7 +274,8 @@ fn named_zone(name: &str) -> Option<i32> {
 }
 
 /// Month names in the languages of most sites in our feeds; English also by 3+ letter prefix
-/// ("Jan.", "Sept").
+/// ("Jan.", "Sept"). Other languages are listed in full, in the forms datelines use (the
+/// genitive in Slavic languages, Finnish and Greek).
 fn month_number(word: &str) -> Option<u32> {
     const ENGLISH: [&str; 12] = [
         "january",
@@ -238,24 +296,278 @@ fn month_number(word: &str) -> Option<u32> {
             return Some(i as u32 + 1);
         }
     }
-    let n = match word {
-        // German, Dutch, French, Spanish, Portuguese, Italian.
-        "januar" | "jänner" | "januari" | "janvier" | "enero" | "janeiro" | "gennaio" => 1,
-        "februar" | "februari" | "février" | "fevrier" | "febrero" | "fevereiro" | "febbraio" => 2,
-        "märz" | "maerz" | "maart" | "mars" | "marzo" | "março" => 3,
-        "avril" | "abril" | "aprile" => 4,
-        "mai" | "mei" | "mayo" | "maio" | "maggio" => 5,
-        "juni" | "juin" | "junio" | "junho" | "giugno" => 6,
-        "juli" | "juillet" | "julio" | "julho" | "luglio" => 7,
-        "augustus" | "août" | "aout" | "agosto" => 8,
-        "septembre" | "septiembre" | "setembro" | "settembre" => 9,
-        "oktober" | "octobre" | "octubre" | "outubro" | "ottobre" => 10,
-        "novembre" | "noviembre" | "novembro" => 11,
-        "dezember" | "décembre" | "decembre" | "diciembre" | "dezembro" | "dicembre" => 12,
+    OTHER_MONTHS
+        .iter()
+        .position(|names| names.contains(&word))
+        .map(|i| i as u32 + 1)
+}
+
+/// Month names other than English, one row per month: German, Dutch, French, Spanish,
+/// Portuguese, Italian, Catalan, Romanian, Scandinavian, Indonesian, Polish, Czech, Russian,
+/// Ukrainian, Turkish, Finnish, Greek, Arabic (the Egyptian/Gulf and the Levantine names).
+const OTHER_MONTHS: [&[&str]; 12] = [
+    &[
+        "januar",
+        "jänner",
+        "januari",
+        "janvier",
+        "enero",
+        "janeiro",
+        "gennaio",
+        "gener",
+        "ianuarie",
+        "stycznia",
+        "styczeń",
+        "ledna",
+        "leden",
+        "января",
+        "січня",
+        "ocak",
+        "tammikuuta",
+        "ιανουαρίου",
+        "يناير",
+    ],
+    &[
+        "februar",
+        "februari",
+        "février",
+        "fevrier",
+        "febrero",
+        "fevereiro",
+        "febbraio",
+        "febrer",
+        "februarie",
+        "lutego",
+        "luty",
+        "února",
+        "únor",
+        "февраля",
+        "лютого",
+        "şubat",
+        "helmikuuta",
+        "φεβρουαρίου",
+        "فبراير",
+        "شباط",
+    ],
+    &[
+        "märz",
+        "maerz",
+        "maart",
+        "mars",
+        "marzo",
+        "março",
+        "març",
+        "martie",
+        "marts",
+        "maret",
+        "marca",
+        "marzec",
+        "března",
+        "březen",
+        "марта",
+        "березня",
+        "mart",
+        "maaliskuuta",
+        "μαρτίου",
+        "مارس",
+        "آذار",
+    ],
+    &[
+        "avril",
+        "abril",
+        "aprile",
+        "aprilie",
+        "kwietnia",
+        "kwiecień",
+        "dubna",
+        "duben",
+        "апреля",
+        "квітня",
+        "nisan",
+        "huhtikuuta",
+        "απριλίου",
+        "أبريل",
+        "إبريل",
+        "ابريل",
+        "نيسان",
+    ],
+    &[
+        "mai",
+        "mei",
+        "mayo",
+        "maio",
+        "maggio",
+        "maig",
+        "maj",
+        "maja",
+        "května",
+        "květen",
+        "мая",
+        "травня",
+        "mayıs",
+        "toukokuuta",
+        "μαΐου",
+        "مايو",
+        "أيار",
+        "ايار",
+    ],
+    &[
+        "juni",
+        "juin",
+        "junio",
+        "junho",
+        "giugno",
+        "juny",
+        "iunie",
+        "czerwca",
+        "czerwiec",
+        "června",
+        "červen",
+        "июня",
+        "червня",
+        "haziran",
+        "kesäkuuta",
+        "ιουνίου",
+        "يونيو",
+        "يونيه",
+        "حزيران",
+    ],
+    &[
+        "juli",
+        "juillet",
+        "julio",
+        "julho",
+        "luglio",
+        "juliol",
+        "iulie",
+        "lipca",
+        "lipiec",
+        "července",
+        "červenec",
+        "июля",
+        "липня",
+        "temmuz",
+        "heinäkuuta",
+        "ιουλίου",
+        "يوليو",
+        "يوليه",
+        "تموز",
+    ],
+    &[
+        "augustus",
+        "août",
+        "aout",
+        "agosto",
+        "agost",
+        "augusti",
+        "agustus",
+        "sierpnia",
+        "sierpień",
+        "srpna",
+        "srpen",
+        "августа",
+        "серпня",
+        "ağustos",
+        "elokuuta",
+        "αυγούστου",
+        "أغسطس",
+        "اغسطس",
+        "آب",
+    ],
+    &[
+        "septembre",
+        "septiembre",
+        "setembro",
+        "settembre",
+        "setembre",
+        "septembrie",
+        "września",
+        "wrzesień",
+        "září",
+        "сентября",
+        "вересня",
+        "eylül",
+        "syyskuuta",
+        "σεπτεμβρίου",
+        "سبتمبر",
+        "أيلول",
+        "ايلول",
+    ],
+    &[
+        "oktober",
+        "octobre",
+        "octubre",
+        "outubro",
+        "ottobre",
+        "octombrie",
+        "października",
+        "październik",
+        "října",
+        "říjen",
+        "октября",
+        "жовтня",
+        "ekim",
+        "lokakuuta",
+        "οκτωβρίου",
+        "أكتوبر",
+        "اكتوبر",
+    ],
+    &[
+        "novembre",
+        "noviembre",
+        "novembro",
+        "noiembrie",
+        "listopada",
+        "listopad",
+        "listopadu",
+        "ноября",
+        "листопада",
+        "kasım",
+        "marraskuuta",
+        "νοεμβρίου",
+        "نوفمبر",
+    ],
+    &[
+        "dezember",
+        "décembre",
+        "decembre",
+        "diciembre",
+        "dezembro",
+        "dicembre",
+        "desembre",
+        "decembrie",
+        "desember",
+        "grudnia",
+        "grudzień",
+        "prosince",
+        "prosinec",
+        "декабря",
+        "грудня",
+        "aralık",
+        "joulukuuta",
+        "δεκεμβρίου",
+        "ديسمبر",
+    ],
+];
+
+/// Levantine Arabic names of two words: `كانون الثاني` (January), `تشرين الأول` (October).
+fn two_word_month(first: &str, second: &str) -> Option<u32> {
+    let second_of_pair = match second {
+        "الأول" | "الاول" => false,
+        "الثاني" => true,
         _ => return None,
     };
-    Some(n)
+    match (first, second_of_pair) {
+        ("كانون", true) => Some(1),
+        ("كانون", false) => Some(12),
+        ("تشرين", false) => Some(10),
+        ("تشرين", true) => Some(11),
+        _ => None,
+    }
 }
+
+/// Words that stand between a day and its month ("15 de abril de 2020", "the 3rd of May").
+const DATE_CONNECTORS: [&str; 6] = ["de", "del", "d", "of", "the", "di"];
 
 static TIME_OF_DAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(\d{1,2})[:h](\d{2})(?::(\d{2}))?\s*([ap])?\.?\s*(?:m\b\.?)?")
@@ -265,7 +577,8 @@ static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
         \b(\d{4})(?:[./-]|\s*[年년]\s*)(\d{1,2})(?:[./-]|\s*[月월]\s*)(\d{1,2})(?:\b|\s*[日일])
-        | \b(\d{1,2})([./-])(\d{1,2})[./-](\d{4})\b",
+        | \b(\d{1,2})([./-])(\d{1,2})[./-](\d{4})\b
+        | (?:^|[^.\d])(\d{1,2})\.(\d{1,2})\.(\d{2})(?:$|[^.\d])",
     )
     .expect("valid regex")
 });
@@ -286,9 +599,13 @@ fn parse_textual(text: &str, tz: Option<Tz>) -> Option<ParsedDate> {
             let mut hour: u32 = c[1].parse().ok()?;
             let minute: u32 = c[2].parse().ok()?;
             let second: u32 = c.get(3).map_or(Some(0), |s| s.as_str().parse().ok())?;
-            match c.get(4).map(|a| a.as_str().to_ascii_lowercase()) {
-                Some(a) if a == "p" && hour < 12 => hour += 12,
-                Some(a) if a == "a" && hour == 12 => hour = 0,
+            let marker = c
+                .get(4)
+                .map(|a| a.as_str().to_ascii_lowercase())
+                .or_else(|| arabic_half_day(&text[m.end()..]));
+            match marker.as_deref() {
+                Some("p") if hour < 12 => hour += 12,
+                Some("a") if hour == 12 => hour = 0,
                 _ => {}
             }
             let mut rest = text.to_string();
@@ -297,39 +614,83 @@ fn parse_textual(text: &str, tz: Option<Tz>) -> Option<ParsedDate> {
         }
         None => (text.to_string(), None),
     };
-    let date = numeric_date(&rest).or_else(|| named_month_date(&rest))?;
+    let (date, swappable) =
+        numeric_date(&rest).or_else(|| named_month_date(&rest).map(|d| (d, false)))?;
     let offset = time.and_then(|_| {
         ZONE_TOKEN
             .find_iter(&rest)
             .find_map(|m| zone_offset(m.as_str()))
     });
-    finish(Parts { date, time, offset }, tz)
+    finish(
+        Parts {
+            date,
+            swappable,
+            time,
+            offset,
+        },
+        tz,
+    )
 }
 
-fn numeric_date(text: &str) -> Option<NaiveDate> {
+/// `"a"` or `"p"` when `rest` (the text after a time of day) starts with the Arabic for
+/// morning (`ص`, `صباحاً`) or evening (`م`, `مساءً`).
+fn arabic_half_day(rest: &str) -> Option<String> {
+    let word = rest
+        .trim_start()
+        .split(|c: char| c.is_whitespace() || c == '.')
+        .next()?;
+    let word = word.trim_end_matches(['ً', 'ا']);
+    match word {
+        "م" | "مساء" => Some("p".into()),
+        "ص" | "صباح" => Some("a".into()),
+        _ => None,
+    }
+}
+
+/// A numeric date, and whether its day and month could be read either way round.
+fn numeric_date(text: &str) -> Option<(NaiveDate, bool)> {
     let c = NUMERIC_DATE.captures(text)?;
     if let Some(y) = c.get(1) {
-        return NaiveDate::from_ymd_opt(
+        let date = NaiveDate::from_ymd_opt(
             y.as_str().parse().ok()?,
             c[2].parse().ok()?,
             c[3].parse().ok()?,
-        );
+        )?;
+        return Some((date, false));
+    }
+    if let Some(d) = c.get(8) {
+        // `28.09.19`: day first, this century.
+        let date = NaiveDate::from_ymd_opt(
+            2000 + c[10].parse::<i32>().ok()?,
+            c[9].parse().ok()?,
+            d.as_str().parse().ok()?,
+        )?;
+        return Some((date, false));
     }
     let a: u32 = c[4].parse().ok()?;
     let b: u32 = c[6].parse().ok()?;
     let y: i32 = c[7].parse().ok()?;
-    NaiveDate::from_ymd_opt(y, b, a).or_else(|| NaiveDate::from_ymd_opt(y, a, b))
+    // Dotted dates are written day first; slashed and dashed ones either way.
+    let either_way = &c[5] != "." && a != b && a <= 12;
+    match NaiveDate::from_ymd_opt(y, b, a) {
+        Some(date) => Some((date, either_way)),
+        None => NaiveDate::from_ymd_opt(y, a, b).map(|date| (date, false)),
+    }
 }
 
 fn named_month_date(text: &str) -> Option<NaiveDate> {
     let lower = text.to_lowercase();
-    // Words and numbers in order; the day is the 1-2 digit number next to the month name.
+    // Words and numbers in order; the day is the 1-2 digit number next to the month name,
+    // connecting words ("de", "of") aside.
     let tokens: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
         .filter(|t| !t.is_empty())
         .collect();
-    let mi = tokens.iter().position(|t| month_number(t).is_some())?;
-    let month = month_number(tokens[mi])?;
+    let (mi, width, month) = tokens.iter().enumerate().find_map(|(i, t)| {
+        let pair = tokens.get(i + 1).and_then(|next| two_word_month(t, next));
+        pair.map(|m| (i, 2, m))
+            .or_else(|| month_number(t).map(|m| (i, 1, m)))
+    })?;
     let is_day = |t: &&str| t.len() <= 2 && t.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d));
     let day_of = |t: &str| {
         t.strip_suffix("st")
@@ -339,10 +700,13 @@ fn named_month_date(text: &str) -> Option<NaiveDate> {
             .unwrap_or(t)
             .to_string()
     };
-    let neighbour = |i: usize| tokens.get(i).map(|t| day_of(t));
-    let day = [mi.checked_sub(1).and_then(neighbour), neighbour(mi + 1)]
+    let is_connector = |t: &&&str| DATE_CONNECTORS.contains(*t);
+    let before = tokens[..mi].iter().rev().find(|t| !is_connector(t));
+    let after = tokens[mi + width..].iter().find(|t| !is_connector(t));
+    let day = [before, after]
         .into_iter()
         .flatten()
+        .map(|t| day_of(t))
         .find(|t| is_day(&t.as_str()))?
         .parse()
         .ok()?;
@@ -449,6 +813,44 @@ mod tests {
         assert_eq!(iso("01/27/2026"), "2026-01-27T00:00:00+00:00");
         assert_eq!(iso("2026年01月27日 12:28"), "2026-01-27T12:28:00+00:00");
         assert_eq!(iso("2026년 1월 27일"), "2026-01-27T00:00:00+00:00");
+        assert_eq!(iso("27.01.26 12:28"), "2026-01-27T12:28:00+00:00");
+        assert_eq!(iso("Version 2.1.13.4"), "none");
+        assert_eq!(iso("192.168.10.12"), "none");
+    }
+
+    #[test]
+    fn connecting_words_between_day_and_month() {
+        assert_eq!(
+            iso("Jueves, 5 de marzo de 2026"),
+            "2026-03-05T00:00:00+00:00"
+        );
+        assert_eq!(iso("o 9 de julho de 2025"), "2025-07-09T00:00:00+00:00");
+        assert_eq!(iso("the 3rd of May, 2026"), "2026-05-03T00:00:00+00:00");
+    }
+
+    #[test]
+    fn month_names_in_more_languages() {
+        assert_eq!(iso("12 martie 2026, 16:20"), "2026-03-12T16:20:00+00:00");
+        assert_eq!(iso("5 maja 2026"), "2026-05-05T00:00:00+00:00");
+        assert_eq!(iso("27 января 2026 г."), "2026-01-27T00:00:00+00:00");
+        assert_eq!(iso("3 Ekim 2025 Cuma"), "2025-10-03T00:00:00+00:00");
+        assert_eq!(iso("27 Ιανουαρίου 2026"), "2026-01-27T00:00:00+00:00");
+        assert_eq!(iso("14. joulukuuta 2025"), "2025-12-14T00:00:00+00:00");
+    }
+
+    #[test]
+    fn arabic_dates_digits_and_half_days() {
+        assert_eq!(
+            iso("الخميس، 05 مارس 2026 - 08:15 م"),
+            "2026-03-05T20:15:00+00:00"
+        );
+        assert_eq!(
+            iso("السبت 7 شباط 2026 10:40 صباحاً"),
+            "2026-02-07T10:40:00+00:00"
+        );
+        assert_eq!(iso("٢٧ يناير ٢٠٢٦"), "2026-01-27T00:00:00+00:00");
+        assert_eq!(iso("3 تشرين الثاني 2025"), "2025-11-03T00:00:00+00:00");
+        assert_eq!(iso("۱۴۰۴/۱۰/۰۷"), "none");
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod text;
 
 use crate::date::{parse_date_detailed, ParsedDate};
 use crate::model::Article;
+use chrono::{DateTime, FixedOffset, Timelike};
 use chrono_tz::Tz;
 use jsonld::{Node, Rank};
 use regex::Regex;
@@ -105,8 +106,8 @@ pub fn extract_explained(html: &str, page_url: &Url, tz: Option<Tz>) -> Extracti
 }
 
 fn extract_with(html: &str, page_url: &Url, tz: Option<Tz>, explain: bool) -> Extraction {
-    let doc = crate::html::parse_document(html);
-    let signals = Signals::gather(&doc, page_url);
+    let (doc, scripts) = crate::html::parse_with_scripts(html);
+    let signals = Signals::gather(&doc, &scripts, page_url);
     let mut ex = Extractor {
         s: &signals,
         page_url,
@@ -151,10 +152,14 @@ struct Signals<'d> {
     images: Vec<ElementRef<'d>>,
     /// The first paragraph long enough to be prose, preferring one after the first `<h1>`.
     lead_paragraph: Option<String>,
+    /// Values of `publish...`/`publication...` keys in inline scripts (`var publication_date =
+    /// "..."`, `"publishedAt": "..."`): only used to tell a stamp's zone, never as a date.
+    script_stamps: Vec<String>,
 }
 
 impl<'d> Signals<'d> {
-    fn gather(doc: &'d Html, page_url: &Url) -> Self {
+    /// `scripts`: bodies of inline scripts the parse left out of `doc`.
+    fn gather(doc: &'d Html, scripts: &[&str], page_url: &Url) -> Self {
         let mut s = Signals {
             root: doc.root_element(),
             base: page_url.clone(),
@@ -170,6 +175,7 @@ impl<'d> Signals<'d> {
             tag_links: Vec::new(),
             images: Vec::new(),
             lead_paragraph: None,
+            script_stamps: Vec::new(),
         };
         let mut seen_h1 = false;
         let mut lead_before_h1 = None;
@@ -234,6 +240,10 @@ impl<'d> Signals<'d> {
                         jsonld_blocks += 1;
                         let body: String = el.text().collect();
                         s.jsonld.extend(jsonld::parse_block(&body));
+                    } else if s.script_stamps.len() < MAX_SCRIPT_STAMPS {
+                        for piece in el.text() {
+                            script_stamps(piece, &mut s.script_stamps);
+                        }
                     }
                 }
                 "title" if s.title_tag.is_none() => {
@@ -288,6 +298,13 @@ impl<'d> Signals<'d> {
                             });
                         }
                     }
+                    // Custom time elements (`<relative-time datetime>`, `<time-ago>`) are
+                    // `<time>`s.
+                    if let (None, Some(dt)) = (itemprop, datetime) {
+                        if s.times.len() < MAX_TIMES && e.name().contains("time") {
+                            s.times.push((dt.to_string(), false));
+                        }
+                    }
                     if s.datelines.len() < MAX_DATELINES && date_hint {
                         s.datelines.push(el);
                     }
@@ -306,6 +323,12 @@ impl<'d> Signals<'d> {
                 }
             }
         }
+        for body in scripts {
+            if s.script_stamps.len() >= MAX_SCRIPT_STAMPS {
+                break;
+            }
+            script_stamps(body, &mut s.script_stamps);
+        }
         if s.lead_paragraph.is_none() {
             s.lead_paragraph = lead_before_h1;
         }
@@ -321,6 +344,66 @@ impl<'d> Signals<'d> {
     fn metas<'s>(&'s self, keys: &'s [&'s str]) -> impl Iterator<Item = &'s Meta> + 's {
         keys.iter()
             .flat_map(move |k| self.metas.iter().filter(move |m| m.key == *k))
+    }
+}
+
+/// How many script values keyed `publish...` are kept (see [`script_stamps`]).
+const MAX_SCRIPT_STAMPS: usize = 8;
+/// A longer script value is not a timestamp.
+const MAX_STAMP_CHARS: usize = 40;
+
+static SCRIPT_KEY: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(b"ubli"));
+
+/// Collects the string values of script variables and script JSON keys that name a
+/// publication time (`publication_date = "2026-01-27 21:18:11"`, `"publishedAt":"..."`,
+/// escaped `\"datePublished\":\"...\"` too). One substring search over the script.
+fn script_stamps(text: &str, out: &mut Vec<String>) {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while out.len() < MAX_SCRIPT_STAMPS {
+        let Some(i) = SCRIPT_KEY.find(&bytes[at..]) else {
+            return;
+        };
+        at += i + 4;
+        let rest = &bytes[at..];
+        if !(rest.starts_with(b"sh") || rest.starts_with(b"cation")) {
+            continue;
+        }
+        let mut j = at;
+        while bytes
+            .get(j)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            j += 1;
+        }
+        let skip = |j: &mut usize, set: &[u8]| {
+            while bytes.get(*j).is_some_and(|b| set.contains(b)) {
+                *j += 1;
+            }
+        };
+        skip(&mut j, b"\\\"' ");
+        if !matches!(bytes.get(j), Some(b':' | b'=')) {
+            continue;
+        }
+        j += 1;
+        skip(&mut j, b" ");
+        let open = j;
+        skip(&mut j, b"\\\"'");
+        if j == open {
+            continue;
+        }
+        let value = &bytes[j..];
+        let len = value
+            .iter()
+            .take(MAX_STAMP_CHARS + 1)
+            .position(|b| matches!(b, b'"' | b'\'' | b'\\'));
+        if let Some(len) = len.filter(|n| (10..=MAX_STAMP_CHARS).contains(n)) {
+            if let Ok(v) = std::str::from_utf8(&value[..len]) {
+                out.push(v.to_string());
+            }
+        }
+        at = j;
     }
 }
 
@@ -1027,11 +1110,67 @@ impl Extractor<'_, '_> {
                     && (p.at - best.at).num_seconds().abs() < 60
             }) {
                 source = format!("{src} (same instant as {source})");
-                best = *p;
+                // The offset of the local stamp, the instant of the first (often the one
+                // that keeps the seconds).
+                best = ParsedDate {
+                    at: best.at.with_timezone(p.at.offset()),
+                    ..*p
+                };
+            }
+        }
+        if best.has_time {
+            if let Some((src, at)) = self.wall_clock_reading(&best, &dated) {
+                source = format!("{source} (in the offset of {src})");
+                best = ParsedDate {
+                    at,
+                    has_zone: true,
+                    swappable: false,
+                    ..best
+                };
             }
         }
         self.note(field, source);
         Some(best)
+    }
+
+    /// A page often states the publication time twice, as a UTC stamp and as the newsroom's
+    /// wall clock without a zone (a meta, a `<time>`, a script variable). When the two differ by
+    /// a whole UTC offset (a multiple of 15 minutes, at most 14 hours, so minutes and seconds
+    /// agree), that offset is the newsroom's: the result is the UTC stamp's instant shown in
+    /// it, whose calendar date is the one readers saw. `best` is either of the two.
+    fn wall_clock_reading(
+        &self,
+        best: &ParsedDate,
+        dated: &[(String, ParsedDate)],
+    ) -> Option<(String, DateTime<FixedOffset>)> {
+        let is_utc = |p: &ParsedDate| p.has_zone && p.at.offset().local_minus_utc() == 0;
+        if !is_utc(best) && best.has_zone {
+            return None;
+        }
+        let scripts = self
+            .s
+            .script_stamps
+            .iter()
+            .filter_map(|v| parse_date_detailed(v, self.tz))
+            .map(|p| ("script variable".to_string(), p));
+        let others = dated
+            .iter()
+            .cloned()
+            .chain(scripts)
+            .filter(|(_, p)| p.has_time);
+        for (src, other) in others {
+            let (utc, local) = match (is_utc(best), other.has_zone) {
+                (true, false) => (best, &other),
+                (false, true) if is_utc(&other) => (&other, best),
+                _ => continue,
+            };
+            let diff = (local.at.naive_local() - utc.at.naive_utc()).num_seconds();
+            if diff != 0 && diff.abs() <= 14 * 3600 && diff % 900 == 0 {
+                let offset = FixedOffset::east_opt(i32::try_from(diff).ok()?)?;
+                return Some((src, utc.at.with_timezone(&offset)));
+            }
+        }
+        None
     }
 
     fn published(&mut self, ld: &[&Node]) -> Option<ParsedDate> {
@@ -1062,7 +1201,77 @@ impl Extractor<'_, '_> {
             late.extend(self.meta_cands(&MODIFIED_METAS));
             dated = self.dated("published", late);
         }
-        self.choose_date("published", dated)
+        self.settle_day_month(&mut dated);
+        let best = self.choose_date("published", dated)?;
+        Some(self.local_midnight(best))
+    }
+
+    /// A date-only value stored as local midnight east of UTC becomes a UTC stamp on the day
+    /// before (`2021-11-04T23:00Z` for 5 November at +01:00). When the page's dateline states
+    /// the next day and the stamp is midnight there in a plausible offset (at most 14 hours,
+    /// whole quarter hours), that is the reading in which both agree: the same instant, shown
+    /// as midnight of the date the page shows.
+    fn local_midnight(&mut self, best: ParsedDate) -> ParsedDate {
+        let utc = best.at.naive_utc();
+        let to_midnight = 86_400 - i64::from(utc.time().num_seconds_from_midnight());
+        if !best.has_zone
+            || best.at.offset().local_minus_utc() != 0
+            || to_midnight > 14 * 3600
+            || to_midnight % 900 != 0
+        {
+            return best;
+        }
+        let next_day = utc.date().succ_opt();
+        let shown = self
+            .datelines()
+            .into_iter()
+            .find(|(_, p)| !p.has_time && Some(p.at.date_naive()) == next_day);
+        let (Some((src, _)), Ok(secs)) = (shown, i32::try_from(to_midnight)) else {
+            return best;
+        };
+        let Some(offset) = FixedOffset::east_opt(secs) else {
+            return best;
+        };
+        if let Some(note) = self
+            .out
+            .sources
+            .iter_mut()
+            .rev()
+            .find(|p| p.field == "published")
+        {
+            note.source = format!("{} (local midnight of the {src})", note.source);
+        }
+        ParsedDate {
+            at: best.at.with_timezone(&offset),
+            ..best
+        }
+    }
+
+    /// When the first candidate is a numeric date that reads both ways (`4/6/2016`, taken day
+    /// first), another source on the page (a `<time>`, a dateline, the URL) that states the
+    /// other reading, while none states this one, decides the order.
+    fn settle_day_month(&mut self, dated: &mut [(String, ParsedDate)]) {
+        let Some((source, first)) = dated.first() else {
+            return;
+        };
+        let Some(other) = first.swapped(self.tz) else {
+            return;
+        };
+        let mut evidence: Vec<(String, ParsedDate)> = dated[1..].to_vec();
+        evidence.extend(self.datelines());
+        evidence.extend(self.visible_dates());
+        let plain = evidence.iter().filter(|(_, p)| !p.swappable);
+        let states = |d: &ParsedDate| {
+            plain
+                .clone()
+                .find(|(_, p)| p.at.date_naive() == d.at.date_naive())
+        };
+        if states(first).is_some() {
+            return;
+        }
+        if let Some((by, _)) = states(&other) {
+            dated[0] = (format!("{source} (day and month as {by} has them)"), other);
+        }
     }
 
     /// Dates read from the visible text of dateline-like elements.
@@ -1070,7 +1279,7 @@ impl Extractor<'_, '_> {
         let mut out = Vec::new();
         for el in &self.s.datelines {
             let text: String = el.text().take(20).collect::<String>();
-            if text.chars().count() > 120 {
+            if text.chars().count() > 120 || is_bare_number(&text) {
                 continue;
             }
             if let Some(p) = parse_date_detailed(&text, self.tz) {
@@ -1091,10 +1300,17 @@ impl Extractor<'_, '_> {
             match node.value() {
                 scraper::Node::Element(e) if e.name() == "h1" => seen_h1 = true,
                 scraper::Node::Text(t) => {
-                    let text = t.trim();
-                    let len = text.chars().count();
-                    if !(6..=MAX_DATELINE_CHARS).contains(&len)
-                        || !text.bytes().any(|b| b.is_ascii_digit())
+                    let mut text = t.trim();
+                    let mut len = text.chars().count();
+                    if len > MAX_DATELINE_CHARS {
+                        // A paragraph led by its dateline: "27.1.2026 - The council ...".
+                        let Some(lead) = leading_dateline(text) else {
+                            continue;
+                        };
+                        text = lead;
+                        len = MAX_DATELINE_CHARS;
+                    }
+                    if len < 6 || !text.bytes().any(|b| b.is_ascii_digit()) || is_bare_number(text)
                     {
                         continue;
                     }
@@ -1127,6 +1343,26 @@ impl Extractor<'_, '_> {
         let dated = self.dated("updated", cands);
         self.choose_date("updated", dated)
     }
+}
+
+/// The dateline that opens a paragraph, before a spaced dash (`27.1.2026 - Text`,
+/// `BERLIN, 27. Januar 2026 – Text`), if it is short.
+fn leading_dateline(text: &str) -> Option<&str> {
+    let (i, _) = text
+        .char_indices()
+        .take(SHORT_DATELINE_CHARS + 2)
+        .skip(1)
+        .find(|(_, c)| matches!(c, '-' | '–' | '—'))?;
+    let (lead, rest) = text.split_at(i);
+    (lead.ends_with(' ') && rest[rest.chars().next()?.len_utf8()..].starts_with(' '))
+        .then(|| lead.trim_end())
+}
+
+/// A visible text of digits only is a count, a phone number or an id; only structured data
+/// writes dates as bare numbers (Unix time, `20260127`).
+fn is_bare_number(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// What identifies a picture across its renditions: the longest run of letters and digits (at

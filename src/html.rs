@@ -23,6 +23,13 @@ pub fn parse_document(html: &str) -> Html {
     Html::parse_document(&prune(html, MAX_NESTING))
 }
 
+/// Like [`parse_document`], also giving the bodies of the inline scripts left out of the tree
+/// (slices of `html`, in document order), for readers that search script text.
+pub fn parse_with_scripts(html: &str) -> (Html, Vec<&str>) {
+    let (pruned, scripts) = scan(html, MAX_NESTING, true);
+    (Html::parse_document(&pruned), scripts)
+}
+
 /// Tag names up to this long are classified; longer ones are custom elements, which nest.
 const MAX_KNOWN_TAG: usize = 10;
 
@@ -382,10 +389,11 @@ impl<'a> Pruned<'a> {
 /// A cheap byte scan that follows the tokenizer closely enough to count nesting: comments,
 /// doctype and raw-text elements are skipped, end tags close a level.
 pub fn prune(html: &str, max: usize) -> Cow<'_, str> {
-    scan(html, max, true)
+    scan(html, max, true).0
 }
 
-fn scan(html: &str, max: usize, leave_out: bool) -> Cow<'_, str> {
+/// [`prune`] when `leave_out`, else only the cut; with the script bodies left out.
+fn scan(html: &str, max: usize, leave_out: bool) -> (Cow<'_, str>, Vec<&str>) {
     let bytes = html.as_bytes();
     let after = |from: usize, needle: &[u8]| {
         let from = from.min(bytes.len());
@@ -405,6 +413,7 @@ fn scan(html: &str, max: usize, leave_out: bool) -> Cow<'_, str> {
     // text; after a drawing that does not end cleanly, or any formula, nothing more is left
     // out.
     let mut may_leave_out = leave_out;
+    let mut scripts = Vec::new();
     let mut i = 0;
     while let Some(offset) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + offset;
@@ -462,6 +471,9 @@ fn scan(html: &str, max: usize, leave_out: bool) -> Cow<'_, str> {
             }
             if may_leave_out && drops_body(name, &bytes[name_end..body]) {
                 pruned.leave_out(body, end);
+                if name.eq_ignore_ascii_case(b"script") {
+                    scripts.push(&html[body..end]);
+                }
             }
             i = end;
             continue;
@@ -471,7 +483,7 @@ fn scan(html: &str, max: usize, leave_out: bool) -> Cow<'_, str> {
         if counts_as_level(name) && !self_closing {
             depth += 1;
             if depth > max {
-                return pruned.up_to(start);
+                return (pruned.up_to(start), scripts);
             }
         }
         i = tag_end;
@@ -497,7 +509,7 @@ fn scan(html: &str, max: usize, leave_out: bool) -> Cow<'_, str> {
             return scan(html, max, false);
         }
     }
-    pruned.up_to(bytes.len())
+    (pruned.up_to(bytes.len()), scripts)
 }
 
 #[cfg(test)]
@@ -596,6 +608,8 @@ mod tests {
             assert!(pruned.contains(kept), "{kept} missing from {pruned}");
         }
         assert_eq!(outline(&pruned), outline(page));
+        let (_, scripts) = parse_with_scripts(page);
+        assert_eq!(scripts, [r#"var a = "</div><p>";"#, "var b = 1;"]);
     }
 
     #[test]

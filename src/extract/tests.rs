@@ -748,3 +748,162 @@ fn decorated_site_suffix_gives_way_to_the_bare_headline() {
         Some("Storm Closes Coastal Road (Updated)")
     );
 }
+
+#[test]
+fn day_and_month_of_a_slashed_date_follow_another_source() {
+    // Read day first, the meta says 4 June; the `<time>` says 6 April.
+    let html = r#"<meta property="article:published_time" content="4/6/2026 4:00:00 PM">
+        <time datetime="2026-04-06T16:00:00Z">April 6, 2026</time>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-04-06T16:00:00+00:00"
+    );
+    // A dotted dateline is day first: 1 November, so the meta's 11/01 is month first.
+    let html = r#"<meta name="date" content="11/01/2026 12:43:42">
+        <h1>Headline</h1><p>Created: 01.11.2026</p>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-11-01T12:43:42+00:00"
+    );
+    // Nothing else on the page: day first stays.
+    let html = r#"<meta name="date" content="11/01/2026 12:43:42"><h1>Headline</h1>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-11T12:43:42+00:00"
+    );
+}
+
+#[test]
+fn local_offset_of_the_same_instant_keeps_the_first_stamps_seconds() {
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle",
+        "datePublished": "2026-01-27T13:27:18Z"}</script>
+        <time datetime="2026-01-27T21:27+08:00">27 January 2026, 9:27 pm</time>"#;
+    let a = run(html, "https://news.example/story").article;
+    assert_eq!(
+        a.published.unwrap().to_rfc3339(),
+        "2026-01-27T21:27:18+08:00"
+    );
+}
+
+#[test]
+fn visible_numbers_are_not_unix_times() {
+    let html = r#"<h1>Headline</h1><table><tr><td>3424486444</td><td>Carrier</td></tr></table>
+        <span class="date">1769516880</span>"#;
+    assert_eq!(
+        run(html, "https://news.example/story").article.published,
+        None
+    );
+}
+
+#[test]
+fn utc_stamp_shown_in_the_offset_of_the_pages_wall_clock_reading() {
+    // The script variable is the same moment on the newsroom's clock, five hours behind.
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle",
+        "datePublished": "2026-01-27T02:18:11Z"}</script>
+        <script>var page = {}; var publication_date = "2026-01-26 21:18:11";</script>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-26T21:18:11-05:00"
+    );
+    assert_eq!(
+        source_of(&ex, "published"),
+        "json-ld NewsArticle.datePublished (in the offset of script variable)"
+    );
+    // Escaped script JSON, and a zoneless meta first with the UTC stamp in a <time>.
+    let html = r#"<meta property="article:published_time" content="2026-01-27 08:48:11">
+        <time datetime="2026-01-27T03:18:11Z">27 Jan</time>
+        <script>init("{\"publishedAt\":\"2026-01-27 08:48:11\"}")</script>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-27T08:48:11+05:30"
+    );
+    // A difference that is no UTC offset (another moment) changes nothing.
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle",
+        "datePublished": "2026-01-27T02:18:11Z"}</script>
+        <script>var publishDate = "2026-01-26 21:11:40";</script>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-27T02:18:11+00:00"
+    );
+}
+
+#[test]
+fn script_stamps_read_variables_and_json_keys() {
+    let mut out = Vec::new();
+    script_stamps(
+        r#"var isPublic = true; var publication_date = "2026-01-27 21:18:11";
+        x = {"datePublished":"2026-01-27T02:18:11Z", publisher: "Example"};
+        y = "{\"firstPublished\":\"2026-01-27\"}"; z = {publishedAt: 'a-long-value-that-is-no-date-at-all-really'}"#,
+        &mut out,
+    );
+    assert_eq!(
+        out,
+        ["2026-01-27 21:18:11", "2026-01-27T02:18:11Z", "2026-01-27"]
+    );
+}
+
+#[test]
+fn utc_stamp_of_a_local_midnight_takes_the_date_the_dateline_shows() {
+    let page = |stamp: &str, shown: &str| {
+        format!(
+            r#"<meta property="article:published_time" content="{stamp}">
+            <h1>Headline</h1><span class="meta-date">{shown}</span>"#
+        )
+    };
+    let published = |html: String| {
+        run(&html, "https://news.example/story")
+            .article
+            .published
+            .unwrap()
+            .to_rfc3339()
+    };
+    assert_eq!(
+        published(page("2026-01-26T23:00Z", "27. Januar 2026")),
+        "2026-01-27T00:00:00+01:00"
+    );
+    // The dateline agrees with the UTC date, or the stamp is no midnight: left as it is.
+    assert_eq!(
+        published(page("2026-01-26T23:00Z", "26. Januar 2026")),
+        "2026-01-26T23:00:00+00:00"
+    );
+    assert_eq!(
+        published(page("2026-01-26T23:07:12Z", "27. Januar 2026")),
+        "2026-01-26T23:07:12+00:00"
+    );
+}
+
+#[test]
+fn paragraph_led_by_a_dateline() {
+    let html = r#"<body><h1>Headline</h1>
+        <p>14.3.2026 - The council met on Saturday to discuss the new bridge, which has been
+        debated for years by everyone in the town.</p></body>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-03-14T00:00:00+00:00"
+    );
+    // A date inside a sentence, or a dash without spaces, is no dateline.
+    let html = r#"<body><h1>Headline</h1>
+        <p>The council met on 14.3.2026 to discuss the new bridge - which has been debated for
+        years by everyone in the town.</p><p>Since 2020-2026 the bridge has been closed to
+        all traffic for repairs and inspections of every kind.</p></body>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(ex.article.published, None);
+}
+
+#[test]
+fn custom_time_elements_are_times() {
+    let html = r#"<h1>Issue</h1><p>opened <relative-time datetime="2026-01-27T12:10:51Z">on Jan
+        27, 2026</relative-time></p><ins datetime="2026-02-01T00:00:00Z">added</ins>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-27T12:10:51+00:00"
+    );
+}
