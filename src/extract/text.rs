@@ -256,13 +256,19 @@ const MAX_SRCSET_CANDIDATES: usize = 50;
 /// always on a char boundary).
 fn strip_suffix_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
     let cut = s.len().checked_sub(suffix.len())?;
-    (s.is_char_boundary(cut) && s[cut..].to_lowercase() == suffix.to_lowercase()).then(|| &s[..cut])
+    (s.is_char_boundary(cut) && eq_ci(&s[cut..], suffix)).then(|| &s[..cut])
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let cut = prefix.len();
-    (s.len() >= cut && s.is_char_boundary(cut) && s[..cut].to_lowercase() == prefix.to_lowercase())
-        .then(|| &s[cut..])
+    (s.len() >= cut && s.is_char_boundary(cut) && eq_ci(&s[..cut], prefix)).then(|| &s[cut..])
+}
+
+/// Equal ignoring case, without allocating: these run for every site name and separator.
+fn eq_ci(a: &str, b: &str) -> bool {
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
 }
 
 /// Names a site goes by that can be read off its host: `news.example.co.uk` gives
