@@ -173,9 +173,13 @@ fn sigkill_at_random_moments_never_corrupts_output_or_state() {
         ROUNDS * KILLS_PER_ROUND,
         started.elapsed()
     );
+    // Kills land uniformly within 1.2x a first run's time, so about 5 in 6 runs are killed
+    // before they end (the rest cover "killed after exit"); two in three is the floor that
+    // still proves the kills land mid-run without failing on an unlucky draw.
+    let floor = ROUNDS * KILLS_PER_ROUND * 2 / 3;
     assert!(
-        kills >= 50,
-        "only {kills} runs were killed before they ended"
+        kills >= floor,
+        "only {kills} runs were killed before they ended (at least {floor} expected)"
     );
 }
 
