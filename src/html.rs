@@ -464,14 +464,14 @@ impl<'a> Pruned<'a> {
 }
 
 /// `html` cut at the first tag that would open level `max + 1`, without the bodies of inline
-/// scripts (but JSON-LD), style sheets and SVG drawings; borrowed when nothing changes.
-/// A cheap byte scan that follows the tokenizer closely enough to count nesting: comments,
-/// doctype and raw-text elements are skipped, end tags close a level.
+/// scripts (but JSON-LD), style sheets, `<noscript>` fallbacks, comments and SVG drawings;
+/// borrowed when nothing changes. A linear byte scan that follows the tokenizer's states:
+/// comments, doctype and raw-text elements are skipped, end tags close a level.
 pub fn prune(html: &str, max: usize) -> Cow<'_, str> {
     scan(html, max, Leave::Bodies).0
 }
 
-/// [`prune`] when `leave_out`, else only the cut; with the script bodies left out.
+/// The cut, and what `leave` says to leave out; with the script bodies left out, in order.
 fn scan(html: &str, max: usize, leave: Leave) -> (Cow<'_, str>, Vec<&str>) {
     let leave_out = leave != Leave::Nothing;
     let bytes = html.as_bytes();
