@@ -444,9 +444,10 @@ impl<'a> Pruned<'a> {
         if from >= to {
             return;
         }
+        // The input's length bounds the output, so the copy never grows and re-copies.
         let out = self
             .out
-            .get_or_insert_with(|| String::with_capacity(self.html.len() / 2));
+            .get_or_insert_with(|| String::with_capacity(self.html.len()));
         out.push_str(&self.html[self.copied_to..from]);
         self.copied_to = to;
     }
