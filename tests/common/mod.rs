@@ -154,25 +154,7 @@ impl Workdir {
 
     /// Starts the binary with `args` from inside the directory and returns at once.
     pub fn spawn(&self, args: &[&str]) -> Running {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sitefeed"))
-            .args(args)
-            .current_dir(self.path())
-            .env_remove("RUST_LOG")
-            .env_remove("HTTP_PROXY")
-            .env_remove("http_proxy")
-            .env_remove("HTTPS_PROXY")
-            .env_remove("https_proxy")
-            .env_remove("ALL_PROXY")
-            .env_remove("all_proxy")
-            .env("NO_PROXY", "127.0.0.1,localhost")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn sitefeed");
-        // Drain both pipes on threads so a chatty child cannot block on a full pipe.
-        let stdout = drain(child.stdout.take().expect("piped stdout"));
-        let stderr = drain(child.stderr.take().expect("piped stderr"));
+        let (child, stdout, stderr) = spawn_piped(self.path(), args);
         Running {
             child,
             args: args.iter().map(|a| a.to_string()).collect(),
@@ -287,6 +269,31 @@ impl Drop for Running {
             let _ = self.child.wait();
         }
     }
+}
+
+/// Starts `sitefeed args...` in `dir` with proxy variables cleared (so requests to 127.0.0.1 go
+/// straight to the fixture server) and both pipes drained on threads, so a chatty child cannot
+/// block on a full pipe.
+pub fn spawn_piped(dir: &Path, args: &[&str]) -> (Child, JoinHandle<String>, JoinHandle<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sitefeed"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_LOG")
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn sitefeed");
+    let stdout = drain(child.stdout.take().expect("piped stdout"));
+    let stderr = drain(child.stderr.take().expect("piped stderr"));
+    (child, stdout, stderr)
 }
 
 fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {

@@ -1,12 +1,11 @@
 //! Running the binary as a child the test controls: measured (peak RSS from `wait4`), killed
 //! with SIGKILL at a chosen moment, or signalled (SIGTERM for `watch`).
 
-use std::io::Read;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use super::{Outcome, Workdir};
+use super::{spawn_piped, Outcome, Workdir};
 
 /// A `sitefeed` process started by a test.
 pub struct Running {
@@ -27,24 +26,7 @@ pub struct Measured {
 
 /// Starts `sitefeed args...` in `work`, with the same environment as `Workdir::sitefeed`.
 pub fn spawn(work: &Workdir, args: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sitefeed"))
-        .args(args)
-        .current_dir(work.path())
-        .env_remove("RUST_LOG")
-        .env_remove("HTTP_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("https_proxy")
-        .env_remove("ALL_PROXY")
-        .env_remove("all_proxy")
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn sitefeed");
-    let stdout = drain(child.stdout.take().expect("piped stdout"));
-    let stderr = drain(child.stderr.take().expect("piped stderr"));
+    let (child, stdout, stderr) = spawn_piped(work.path(), args);
     Running {
         child,
         stdout,
@@ -137,12 +119,4 @@ impl Running {
             elapsed,
         }
     }
-}
-
-fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
 }
