@@ -11,7 +11,7 @@
 mod common;
 
 use common::server::Request;
-use common::site::{page, serve_sputnik};
+use common::site::{page, serve_sputnik, THREE_SECTIONS};
 use common::{config_with, Response, Server, Workdir};
 use std::fs::File;
 use std::time::{Duration, Instant, SystemTime};
@@ -948,20 +948,7 @@ fn feed_option_runs_only_the_named_feeds() {
     for section in ["/world/", "/russia/", "/economy/"] {
         server.route(section, Response::html(EMPTY_SECTION));
     }
-    let feeds = r#"
-[[feed]]
-name = "world"
-url = "{{BASE}}/world/"
-
-[[feed]]
-name = "russia"
-url = "{{BASE}}/russia/"
-
-[[feed]]
-name = "economy"
-url = "{{BASE}}/economy/"
-"#;
-    let work = workdir(&server, &[], feeds);
+    let work = workdir(&server, &[], THREE_SECTIONS);
 
     work.run_with(&["--feed", "russia"]).assert_code(0);
     assert_eq!(server.paths(), ["/robots.txt", "/russia/"]);
