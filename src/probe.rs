@@ -343,6 +343,19 @@ pub fn describe_section(page: &SectionPage) -> String {
     if let Some(next) = &page.next {
         let _ = writeln!(out, "next   {next}");
     }
+    for feed in &page.feeds {
+        let title = feed
+            .title
+            .as_deref()
+            .map(|t| format!("  \"{t}\""))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "feed   {}  [{}{title}] the site publishes this feed itself",
+            feed.url,
+            feed.format.name()
+        );
+    }
     if page.links.is_empty() {
         out.push_str(
             "no article links found: set article_selector (a CSS selector for the links) or article_pattern (a regex on their path)\n",
@@ -415,6 +428,23 @@ mod tests {
         assert!(published.contains("article:published_time"), "{text}");
         assert!(
             text.lines().any(|l| l.starts_with("image        -")),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn section_view_says_which_feeds_the_site_publishes() {
+        let url = Url::parse("https://e.com/world/").unwrap();
+        let html = r#"<link rel="alternate" type="application/atom+xml" title="World" href="/world/atom">
+            <ul><li><a href="/world/2026/a">A</a></li></ul>"#;
+        let text = describe_section(&discover::discover(html, &url, &Default::default()));
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("feed"))
+            .unwrap_or_default();
+        assert!(line.contains("https://e.com/world/atom"), "{text}");
+        assert!(
+            line.contains("Atom") && line.contains("\"World\""),
             "{text}"
         );
     }

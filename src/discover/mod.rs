@@ -8,9 +8,11 @@
 //! once each, in page order. The page's title and its `rel="next"` page come along for the
 //! feed's defaults and for paging.
 
+mod advertised;
 mod auto;
 mod url_shape;
 
+pub use advertised::{AdvertisedFeed, FeedFormat};
 pub use url_shape::{normalize_url, same_site, url_score};
 
 use std::sync::Arc;
@@ -53,6 +55,8 @@ pub struct SectionPage {
     pub links: Vec<Link>,
     /// The next page of the section (`<link rel="next">` or `<a rel="next">`), if it says so.
     pub next: Option<Url>,
+    /// The feeds the page advertises (`<link rel="alternate" type="application/rss+xml">`...).
+    pub feeds: Vec<AdvertisedFeed>,
 }
 
 static BASE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("base[href]").unwrap());
@@ -84,6 +88,7 @@ pub fn discover(html: &str, page_url: &Url, rules: &Rules) -> SectionPage {
         title: title(&doc),
         links,
         next,
+        feeds: advertised::advertised_feeds(&doc, &base),
     }
 }
 
