@@ -419,7 +419,30 @@ impl Fetcher {
         result
     }
 
-    fn check_robots(&self, host: &mut Host, url: &Url) -> Result<(), FetchError> {
+    /// The `Sitemap:` lines of the robots.txt of `url`'s host (fetched now, or as known from an
+    /// earlier run), resolved against it; `sitemaps = "robots"` and `add` start from these.
+    pub fn robots_sitemaps(&self, url: &Url) -> Result<Vec<Url>, FetchError> {
+        if self.settings.block_private_addresses {
+            check_public(url)?;
+        }
+        let host = self.host(url.host_str().unwrap_or_default());
+        let mut host = host.lock().unwrap_or_else(|e| e.into_inner());
+        self.load_robots_if_stale(&mut host, url)?;
+        let base = Url::parse(&robots_url(url)).unwrap_or_else(|_| url.clone());
+        let robot = host.robots.as_ref().and_then(|(_, robot)| robot.as_ref());
+        let mut sitemaps: Vec<Url> = Vec::new();
+        for line in robot.map(|r| r.sitemaps.as_slice()).unwrap_or_default() {
+            let Ok(sitemap) = base.join(line.trim()) else {
+                continue;
+            };
+            if matches!(sitemap.scheme(), "http" | "https") && !sitemaps.contains(&sitemap) {
+                sitemaps.push(sitemap);
+            }
+        }
+        Ok(sitemaps)
+    }
+
+    fn load_robots_if_stale(&self, host: &mut Host, url: &Url) -> Result<(), FetchError> {
         let fresh = host.robots.as_ref().is_some_and(|(record, _)| {
             record
                 .fetched_at
@@ -436,6 +459,11 @@ impl Fetcher {
             host.next_slot = host.next_slot.max(Instant::now() + host.crawl_delay);
             host.robots = Some((record, robot));
         }
+        Ok(())
+    }
+
+    fn check_robots(&self, host: &mut Host, url: &Url) -> Result<(), FetchError> {
+        self.load_robots_if_stale(host, url)?;
         let (record, robot) = host.robots.as_ref().expect("robots were just loaded");
         let robots_url = robots_url(url);
         if record.unreachable {
@@ -828,6 +856,30 @@ mod tests {
         assert_eq!(
             robots_url(&Url::parse("https://news.example/a/b?c#d").unwrap()),
             "https://news.example/robots.txt"
+        );
+    }
+
+    #[test]
+    fn robots_sitemap_lines_are_resolved_once_each() {
+        let fetcher = Fetcher::new(FetchSettings::default());
+        fetcher.load_robots(vec![RobotsRecord {
+            host: "news.example".into(),
+            body: "Sitemap: /sitemap_news.xml\nUser-agent: *\nDisallow:\n\
+                   Sitemap: https://news.example/sitemap_news.xml\nSitemap: ftp://x/y.xml\n"
+                .into(),
+            unreachable: false,
+            fetched_at: SystemTime::now(),
+        }]);
+        let page = Url::parse("https://news.example/world/").unwrap();
+        let sitemaps = fetcher.robots_sitemaps(&page).unwrap();
+        assert_eq!(
+            sitemaps.iter().map(Url::as_str).collect::<Vec<_>>(),
+            ["https://news.example/sitemap_news.xml"]
+        );
+        assert_eq!(
+            fetcher.stats().requests,
+            0,
+            "a known robots.txt is not fetched again"
         );
     }
 }
