@@ -193,6 +193,11 @@ impl Fetcher {
         }
     }
 
+    /// The body cap (`max_body_size`), for readers that decompress a streamed body.
+    pub fn max_body_size(&self) -> u64 {
+        self.settings.max_body_size
+    }
+
     pub fn stats(&self) -> FetchStats {
         FetchStats {
             requests: self.requests.load(Ordering::Relaxed),
@@ -257,13 +262,64 @@ impl Fetcher {
         validators: Option<&Validators>,
         policy: &Policy,
     ) -> Result<Fetched, FetchError> {
+        let (current, response) = self.follow(url, validators, policy, None)?;
+        self.finish(url, current, response, validators.is_some())
+    }
+
+    /// Like [`Fetcher::get`], with the same politeness, robots.txt and validators, but the
+    /// body of a 2xx answer is handed to `sink` as it arrives, capped at `max_body_size`,
+    /// instead of being read into memory: for sitemaps, which may be tens of megabytes.
+    pub fn get_streaming(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+        policy: &Policy,
+        sink: &mut BodySink<'_>,
+    ) -> Result<Streamed, FetchError> {
+        let (current, response) = self.follow(url, validators, policy, Some(sink))?;
+        let status = response.status;
+        if status == 304 && validators.is_some() {
+            self.not_modified.fetch_add(1, Ordering::Relaxed);
+            return Ok(Streamed::NotModified);
+        }
+        if !(200..300).contains(&status) {
+            return Err(FetchError::Status {
+                url: url.clone(),
+                status,
+            });
+        }
+        let header = |name: &str| {
+            response
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        Ok(Streamed::Read {
+            url: current,
+            validators: Validators {
+                etag: header("etag"),
+                last_modified: header("last-modified"),
+            },
+        })
+    }
+
+    /// Sends the request and follows redirects hop by hop; the final response.
+    fn follow(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+        policy: &Policy,
+        mut sink: Option<&mut BodySink<'_>>,
+    ) -> Result<(Url, Response), FetchError> {
         let mut current = url.clone();
         let mut visited = HashSet::new();
         for _ in 0..=self.settings.max_redirects {
             visited.insert(current.clone());
-            let response = self.request_polite(&current, validators, policy)?;
+            let response =
+                self.request_polite(&current, validators, policy, sink.as_deref_mut())?;
             if !matches!(response.status, 301 | 302 | 303 | 307 | 308) {
-                return self.finish(url, current, response, validators.is_some());
+                return Ok((current, response));
             }
             let location = response
                 .headers
@@ -363,6 +419,7 @@ impl Fetcher {
         url: &Url,
         validators: Option<&Validators>,
         policy: &Policy,
+        mut sink: Option<&mut BodySink<'_>>,
     ) -> Result<Response, FetchError> {
         if self.settings.block_private_addresses {
             check_public(url)?;
@@ -375,7 +432,7 @@ impl Fetcher {
         }
         let mut attempt = 0;
         loop {
-            let result = self.send_polite(&mut host, url, validators);
+            let result = self.send_polite(&mut host, url, validators, sink.as_deref_mut());
             let wait = match &result {
                 Ok(response) if is_retryable_status(response.status) => {
                     let asked = retry_after(&response.headers, SystemTime::now());
@@ -409,12 +466,13 @@ impl Fetcher {
         host: &mut Host,
         url: &Url,
         validators: Option<&Validators>,
+        sink: Option<&mut BodySink<'_>>,
     ) -> Result<Response, SendError> {
         let now = Instant::now();
         if host.next_slot > now {
             std::thread::sleep(host.next_slot - now);
         }
-        let result = self.send(url, validators);
+        let result = self.send(url, validators, sink);
         host.next_slot = Instant::now() + self.settings.delay.max(host.crawl_delay);
         result
     }
@@ -497,7 +555,7 @@ impl Fetcher {
         };
         // RFC 9309: follow at least five redirects (http -> https is common).
         let mut robots = robots;
-        let mut result = self.send_polite(host, &robots, None);
+        let mut result = self.send_polite(host, &robots, None, None);
         for _ in 0..5 {
             let Ok(response) = &result else { break };
             let location = response
@@ -509,7 +567,7 @@ impl Fetcher {
             match location {
                 Some(next) if (300..400).contains(&response.status) => {
                     robots = next;
-                    result = self.send_polite(host, &robots, None);
+                    result = self.send_polite(host, &robots, None, None);
                 }
                 _ => break,
             }
@@ -542,7 +600,12 @@ impl Fetcher {
     }
 
     /// Sends one GET and reads the body within the cap.
-    fn send(&self, url: &Url, validators: Option<&Validators>) -> Result<Response, SendError> {
+    fn send(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+        sink: Option<&mut BodySink<'_>>,
+    ) -> Result<Response, SendError> {
         self.requests.fetch_add(1, Ordering::Relaxed);
         debug!("GET {url}");
         let mut request = self
@@ -587,8 +650,32 @@ impl Fetcher {
         let mut response = request.call().map_err(transport)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
+        let limit = self.settings.max_body_size;
+        if let Some(sink) = sink.filter(|_| (200..300).contains(&status)) {
+            let mut reader = Capped::new(response.body_mut().as_reader(), limit);
+            let result = sink(&mut reader);
+            let failed = |message: String| SendError {
+                error: Box::new(if reader.exceeded {
+                    FetchError::TooLarge {
+                        url: url.clone(),
+                        limit,
+                    }
+                } else {
+                    FetchError::Transport {
+                        url: url.clone(),
+                        message,
+                    }
+                }),
+                retryable: false,
+            };
+            result.map_err(|err| failed(err.to_string()))?;
+            return Ok(Response {
+                status,
+                headers,
+                body: None,
+            });
+        }
         let body = if (200..300).contains(&status) {
-            let limit = self.settings.max_body_size;
             let bytes = response
                 .body_mut()
                 .with_config()
@@ -613,6 +700,53 @@ impl Fetcher {
             headers,
             body,
         })
+    }
+}
+
+/// Reads a streamed body: what [`Fetcher::get_streaming`] hands it.
+pub type BodySink<'a> = dyn FnMut(&mut dyn std::io::Read) -> std::io::Result<()> + 'a;
+
+/// What a streamed request yields; the body went to the sink.
+#[derive(Debug, Clone)]
+pub enum Streamed {
+    Read { url: Url, validators: Validators },
+    NotModified,
+}
+
+/// A reader that fails once more than `limit` bytes came through, and says so in `exceeded`:
+/// the body cap for streamed bodies (and for what they decompress to).
+pub struct Capped<R> {
+    inner: R,
+    left: u64,
+    pub exceeded: bool,
+}
+
+impl<R> Capped<R> {
+    pub fn new(inner: R, limit: u64) -> Capped<R> {
+        Capped {
+            inner,
+            left: limit,
+            exceeded: false,
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.exceeded {
+            return Err(std::io::Error::other("max_body_size exceeded"));
+        }
+        // One byte past the limit tells a body of exactly `limit` bytes from a longer one.
+        let want = buf
+            .len()
+            .min(usize::try_from(self.left + 1).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        if n as u64 > self.left {
+            self.exceeded = true;
+            return Err(std::io::Error::other("max_body_size exceeded"));
+        }
+        self.left -= n as u64;
+        Ok(n)
     }
 }
 

@@ -34,5 +34,6 @@ pub mod render;
 pub mod run;
 pub mod schedule;
 pub mod select;
+pub mod sitemap;
 pub mod status;
 pub mod store;

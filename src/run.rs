@@ -196,12 +196,13 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
         progress: &progress,
         articles_done: Default::default(),
         options,
+        hints: Default::default(),
     };
 
     // One group per host: a group runs its feeds one after another, groups run in parallel.
     let mut groups: BTreeMap<String, Vec<&Feed>> = BTreeMap::new();
     for feed in &feeds {
-        let host = feed.urls[0].host_str().unwrap_or_default().to_string();
+        let host = feed.site.host_str().unwrap_or_default().to_string();
         groups.entry(host).or_default().push(feed);
     }
     let queue = Mutex::new(groups.into_values().collect::<Vec<_>>());
@@ -273,6 +274,8 @@ struct Pass<'a> {
     /// Articles fetched so far in this pass, for the progress bar.
     articles_done: std::sync::atomic::AtomicUsize,
     options: &'a RunOptions,
+    /// What sitemaps said about the articles they list, by normalised URL.
+    hints: Mutex<std::collections::HashMap<String, crate::model::Article>>,
 }
 
 /// What one section page gave in this pass.
@@ -288,6 +291,11 @@ struct SectionPass {
 impl Pass<'_> {
     fn store(&self) -> std::sync::MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn hint(&self, key: &str) -> Option<crate::model::Article> {
+        let hints = self.hints.lock().unwrap_or_else(|e| e.into_inner());
+        hints.get(key).cloned()
     }
 
     fn run_feed(&self, feed: &Feed) -> Result<FeedReport, PassError> {
@@ -314,6 +322,28 @@ impl Pass<'_> {
                     report.errors.push(err);
                 }
             }
+        }
+
+        if feed.sitemaps != crate::sitemap::Sitemaps::None {
+            let previous = |url: &Url| {
+                let state = self.store().page_state(url.as_str());
+                state.ok().flatten().map(|p| p.validators)
+            };
+            let found = crate::sitemap::collect(self.fetcher, feed, &policy, &previous);
+            section_failed |= !found.errors.is_empty();
+            report.errors.extend(found.errors);
+            sections.extend(found.passes.into_iter().map(|p| SectionPass {
+                url: p.url,
+                state: p.validators.map(|validators| PageState {
+                    validators,
+                    title: None,
+                }),
+                listed: p.listed,
+            }));
+            self.hints
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(found.hints);
         }
 
         let mut seen = HashSet::new();
@@ -513,6 +543,15 @@ impl Pass<'_> {
                 complete = false;
                 break;
             }
+            let hint = self.hint(key);
+            if let Some(article) = hint.filter(|_| !feed.fetch_articles) {
+                fetched.push(FetchedArticle {
+                    key: key.clone(),
+                    article,
+                    validators: Default::default(),
+                });
+                continue;
+            }
             match self.fetch_article(feed, policy, key, None) {
                 Ok(Some(article)) => fetched.push(article),
                 Ok(None) => {}
@@ -523,6 +562,8 @@ impl Pass<'_> {
             }
         }
         report.new_articles += fetched.len();
+        // A feed made from its sitemaps alone never fetches an article page.
+        let due = if feed.fetch_articles { due } else { Vec::new() };
         for (key, validators) in &due {
             if self.options.cancelled() {
                 break;
@@ -559,6 +600,9 @@ impl Pass<'_> {
                 if !is_plausible_canonical(&article.url, &url) {
                     article.url = url.to_string();
                 }
+                if let Some(hint) = self.hint(key) {
+                    crate::sitemap::fill_from_hint(&mut article, &hint);
+                }
                 Ok(Some(FetchedArticle {
                     key: key.to_string(),
                     article,
@@ -579,9 +623,7 @@ fn feed_summary(
     store: &Store,
     now: chrono::DateTime<Utc>,
 ) -> Result<(FeedSummary, Vec<StoredArticle>), StoreError> {
-    let page_title = store
-        .page_state(feed.urls[0].as_str())?
-        .and_then(|p| p.title);
+    let page_title = store.page_state(feed.site.as_str())?.and_then(|p| p.title);
     let entries = store.feed_articles_where(&feed.name, feed.max_items, |entry| {
         feed.filter.keeps(entry, now)
     })?;
@@ -592,8 +634,8 @@ fn feed_summary(
             .clone()
             .or(page_title)
             .unwrap_or_else(|| feed.name.clone()),
-        description: format!("Latest articles from {}", feed.urls[0]),
-        site_url: feed.urls[0].clone(),
+        description: format!("Latest articles from {}", feed.site),
+        site_url: feed.site.clone(),
         base_url: config.base_url.clone(),
     };
     let summary = FeedSummary {

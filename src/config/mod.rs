@@ -136,6 +136,11 @@ pub struct Feed {
     pub filter: Filter,
     /// Section pages read per URL, following each page's next link.
     pub pages: usize,
+    /// The feed's site: its first section page, else its first sitemap.
+    pub site: Url,
+    pub sitemaps: crate::sitemap::Sitemaps,
+    /// Whether sitemap entries are completed from their article pages (`fetch_articles`).
+    pub fetch_articles: bool,
 }
 
 /// A feed document format.
@@ -227,6 +232,16 @@ struct RawFeed {
     max_age: Option<Spanned<String>>,
     pages: Option<Spanned<i64>>,
     next_selector: Option<Spanned<String>>,
+    sitemaps: Option<Spanned<RawSitemaps>>,
+    fetch_articles: Option<bool>,
+}
+
+/// `sitemaps = "robots"` or a list of URLs.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawSitemaps {
+    Word(String),
+    List(Vec<Spanned<String>>),
 }
 
 impl Config {
@@ -379,6 +394,14 @@ impl Config {
                         format!("feed \"{name}\": give `url` or `urls`, not both"),
                     ))
                 }
+                (None, None)
+                    if matches!(
+                        feed.sitemaps.as_ref().map(|s| s.get_ref()),
+                        Some(RawSitemaps::List(l)) if !l.is_empty()
+                    ) =>
+                {
+                    Vec::new()
+                }
                 (None, None) => {
                     return Err(ctx.error(
                         Some(feed_start),
@@ -460,6 +483,44 @@ impl Config {
                 .as_ref()
                 .map(|t| ctx.non_empty(t, "title").map(str::to_string))
                 .transpose()?;
+            let sitemaps = match &feed.sitemaps {
+                None => crate::sitemap::Sitemaps::None,
+                Some(raw) => match raw.get_ref() {
+                    RawSitemaps::Word(w) if w == "robots" && !urls.is_empty() => {
+                        crate::sitemap::Sitemaps::Robots
+                    }
+                    RawSitemaps::Word(w) if w == "robots" => {
+                        return Err(ctx.at(
+                            raw,
+                            format!("feed \"{name}\": sitemaps = \"robots\" needs `url` (the site whose robots.txt is read)"),
+                        ))
+                    }
+                    RawSitemaps::Word(_) => {
+                        return Err(ctx.at(
+                            raw,
+                            format!("feed \"{name}\": `sitemaps` is \"robots\" or a list of sitemap URLs"),
+                        ))
+                    }
+                    RawSitemaps::List(list) if list.is_empty() => {
+                        return Err(ctx.at(raw, format!("feed \"{name}\": `sitemaps` is empty")))
+                    }
+                    RawSitemaps::List(list) => crate::sitemap::Sitemaps::List(
+                        list.iter()
+                            .map(|u| ctx.http_url(u, "sitemaps"))
+                            .collect::<Result<Vec<_>, _>>()?,
+                    ),
+                },
+            };
+            let site = match (&sitemaps, urls.first()) {
+                (_, Some(url)) => url.clone(),
+                (crate::sitemap::Sitemaps::List(list), None) => {
+                    let mut origin = list[0].clone();
+                    origin.set_path("/");
+                    origin.set_query(None);
+                    origin
+                }
+                _ => unreachable!("a feed without `url` has a list of sitemaps"),
+            };
             feeds.push(Feed {
                 name: name.to_string(),
                 title,
@@ -486,6 +547,9 @@ impl Config {
                 formats,
                 filter,
                 pages,
+                site,
+                sitemaps,
+                fetch_articles: feed.fetch_articles.unwrap_or(true),
             });
         }
 
