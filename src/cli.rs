@@ -30,6 +30,16 @@ pub enum Command {
         /// Run only this feed (repeatable).
         #[arg(long = "feed", value_name = "NAME")]
         feeds: Vec<String>,
+        /// Run only the feeds of shard K of N (by the host of their first URL), then write
+        /// status-K.json and merge every shard's into the site files; `/N` takes K from
+        /// JOB_COMPLETION_INDEX.
+        #[arg(long, value_name = "K/N", allow_hyphen_values = true)]
+        shard: Option<String>,
+    },
+    /// Merge the shards' status-K.json files into index.html, feeds.opml and status.json.
+    Publish {
+        #[command(flatten)]
+        config: ConfigArg,
     },
     /// Keep running: each feed at its own `interval`; SIGHUP re-reads the config,
     /// SIGTERM/SIGINT finish the writes in progress and exit.
@@ -47,6 +57,9 @@ pub enum Command {
     Check {
         #[command(flatten)]
         config: ConfigArg,
+        /// Also print how many feeds and hosts each of N shards gets.
+        #[arg(long, value_name = "N")]
+        shards: Option<u32>,
     },
 }
 

@@ -9,6 +9,7 @@ use sitefeed::cli::{Cli, Command};
 use sitefeed::config::Config;
 use sitefeed::run::RunOptions;
 use sitefeed::schedule::Signals;
+use sitefeed::shard::{self, Shard};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
@@ -27,17 +28,42 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Command::Check { config } => match Config::load(&config.path) {
+        Command::Check { config, shards } => match Config::load(&config.path) {
             Ok(loaded) => {
+                if let Some(err) = shards.and_then(|n| check_shards(&loaded, n).err()) {
+                    eprintln!("sitefeed: {err}");
+                    return ExitCode::from(2);
+                }
                 println!(
                     "{}: ok, {} feeds",
                     config.path.display(),
                     loaded.feeds.len()
                 );
+                for line in shards.map_or_else(Vec::new, |n| shard::plan_lines(&loaded, n)) {
+                    println!("{line}");
+                }
                 ExitCode::SUCCESS
             }
             Err(err) => config_error(err),
         },
+        Command::Publish { config } => {
+            let loaded = match Config::load(&config.path) {
+                Ok(loaded) => loaded,
+                Err(err) => return config_error(err),
+            };
+            match sitefeed::publish::publish(&loaded) {
+                Ok(report) => {
+                    if !quiet {
+                        eprintln!("sitefeed: {}", report.summary());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("sitefeed: {err:#}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Watch { config } => {
             let loaded = match Config::load(&config.path) {
                 Ok(loaded) => loaded,
@@ -58,10 +84,24 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Run { config, feeds } => {
-            let loaded = match Config::load(&config.path) {
+        Command::Run {
+            config,
+            feeds,
+            shard,
+        } => {
+            let mut loaded = match Config::load(&config.path) {
                 Ok(loaded) => loaded,
                 Err(err) => return config_error(err),
+            };
+            let shard = match shard
+                .map(|text| select_shard(&mut loaded, &text))
+                .transpose()
+            {
+                Ok(shard) => shard,
+                Err(err) => {
+                    eprintln!("sitefeed: {err}");
+                    return ExitCode::from(2);
+                }
             };
             if let Some(unknown) = feeds
                 .iter()
@@ -73,6 +113,21 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::from(2);
             }
+            if let Some((shard, feed)) = shard.and_then(|s| {
+                feeds
+                    .iter()
+                    .filter_map(|name| loaded.feeds.iter().find(|f| &f.name == name))
+                    .find(|f| !s.owns(f))
+                    .map(|f| (s, f))
+            }) {
+                eprintln!(
+                    "sitefeed: feed \"{}\" belongs to shard {}/{}, not {shard}",
+                    feed.name,
+                    shard::shard_of_host(&shard::feed_host(feed), shard.count),
+                    shard.count
+                );
+                return ExitCode::from(2);
+            }
             if let Err(err) = prepare_dirs(&loaded) {
                 eprintln!("sitefeed: {err}");
                 return ExitCode::from(2);
@@ -81,6 +136,7 @@ fn main() -> ExitCode {
                 only: feeds,
                 progress: std::io::stderr().is_terminal() && !quiet,
                 cancel: None,
+                shard,
             };
             match sitefeed::run::run(&loaded, &options) {
                 Ok(report) => {
@@ -96,6 +152,26 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Parses `--shard` and points `config` at that shard's store.
+fn select_shard(config: &mut Config, text: &str) -> Result<Shard, String> {
+    let index = std::env::var(shard::INDEX_VAR).ok();
+    let shard = Shard::parse(text, index.as_deref())?;
+    check_shards(config, shard.count)?;
+    shard::apply(config, shard);
+    Ok(shard)
+}
+
+/// Refuses `count` shards that would share one state store.
+fn check_shards(config: &Config, count: u32) -> Result<(), String> {
+    if !(1..=shard::MAX_SHARDS).contains(&count) {
+        return Err(format!(
+            "--shards {count}: N must be from 1 to {}",
+            shard::MAX_SHARDS
+        ));
+    }
+    shard::placeholder_error(config, count).map_or(Ok(()), Err)
 }
 
 /// Creates the directories a pass writes to. A config whose output_dir or state cannot exist

@@ -29,6 +29,7 @@ use crate::fetch::{FetchStats, Fetched, Fetcher, Policy};
 use crate::output::{self, Written};
 use crate::render::site::{self, FeedSummary};
 use crate::render::{self, FeedInfo};
+use crate::shard::Shard;
 use crate::status::{self, FeedStatus, SectionStatus};
 use crate::store::{FetchedArticle, PageState, Store, StoreError, StoredArticle};
 
@@ -96,6 +97,9 @@ pub struct RunOptions {
     /// Set (by a signal) to stop early: no new fetch is started, what was fetched is stored
     /// and written, and feeds not reached are left as they are.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Run only this shard's feeds, write its `status-K.json` and merge all shards' files
+    /// into the site files (`run --shard K/N`); `None` runs every feed.
+    pub shard: Option<Shard>,
 }
 
 impl RunOptions {
@@ -181,6 +185,7 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
         .feeds
         .iter()
         .filter(|f| options.only.is_empty() || options.only.contains(&f.name))
+        .filter(|f| options.shard.is_none_or(|shard| shard.owns(f)))
         .collect();
     for feed in feeds.iter().filter(|f| !f.respect_robots) {
         info!(
@@ -232,7 +237,13 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
 
     let store = pass.store.into_inner().unwrap_or_else(|e| e.into_inner());
     store.save_robots(&fetcher.robots_records())?;
-    write_site_files(config, &store)?;
+    match options.shard {
+        Some(shard) => {
+            crate::publish::write_shard_status(config, shard, &store)?;
+            crate::publish::publish(config)?;
+        }
+        None => write_site_files(config, &store)?,
+    }
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     // Report in config order, whatever order the workers finished in.
     results.sort_by_key(|(name, _)| feeds.iter().position(|f| &f.name == name));
@@ -615,19 +626,10 @@ impl Pass<'_> {
     }
 }
 
-/// A feed's description and its entries as the store holds them now: what its documents,
-/// the index and the OPML are rendered from.
-fn feed_summary(
-    config: &Config,
-    feed: &Feed,
-    store: &Store,
-    now: chrono::DateTime<Utc>,
-) -> Result<(FeedSummary, Vec<StoredArticle>), StoreError> {
-    let page_title = store.page_state(feed.site.as_str())?.and_then(|p| p.title);
-    let entries = store.feed_articles_where(&feed.name, feed.max_items, |entry| {
-        feed.filter.keeps(entry, now)
-    })?;
-    let info = FeedInfo {
+/// What the feed's documents say about the feed itself; `page_title` is its first section
+/// page's title as last seen, the fallback when the config gives none.
+pub(crate) fn feed_info(config: &Config, feed: &Feed, page_title: Option<String>) -> FeedInfo {
+    FeedInfo {
         name: feed.name.clone(),
         title: feed
             .title
@@ -637,7 +639,22 @@ fn feed_summary(
         description: format!("Latest articles from {}", feed.site),
         site_url: feed.site.clone(),
         base_url: config.base_url.clone(),
-    };
+    }
+}
+
+/// A feed's description and its entries as the store holds them now: what its documents,
+/// the index and the OPML are rendered from.
+pub(crate) fn feed_summary(
+    config: &Config,
+    feed: &Feed,
+    store: &Store,
+    now: chrono::DateTime<Utc>,
+) -> Result<(FeedSummary, Vec<StoredArticle>), StoreError> {
+    let page_title = store.page_state(feed.site.as_str())?.and_then(|p| p.title);
+    let entries = store.feed_articles_where(&feed.name, feed.max_items, |entry| {
+        feed.filter.keeps(entry, now)
+    })?;
+    let info = feed_info(config, feed, page_title);
     let summary = FeedSummary {
         info,
         formats: feed.formats.clone(),
@@ -680,7 +697,7 @@ fn write_site_files(config: &Config, store: &Store) -> Result<(), PassError> {
 
 /// What stops a feed's pass short: the store or the output directory failing.
 #[derive(Debug, thiserror::Error)]
-enum PassError {
+pub(crate) enum PassError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]

@@ -81,6 +81,7 @@ pub fn watch(path: &Path, mut config: Config, signals: &Signals, progress: bool)
             only: due.clone(),
             progress,
             cancel: Some(signals.stop.clone()),
+            shard: None,
         };
         // A pass that cannot run (say, a cron run holds the lock past lock_timeout) is
         // reported and tried again at the next interval: the scheduler keeps going.

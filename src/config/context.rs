@@ -48,6 +48,25 @@ impl Context<'_> {
         Ok(text)
     }
 
+    /// `state`: a path in which `{shard}` is the only placeholder (a misspelt one would
+    /// silently make every shard share one store).
+    pub(super) fn state<'s>(&self, value: &'s Spanned<String>) -> Result<&'s str, ConfigError> {
+        let text = self.non_empty(value, "state")?;
+        if text
+            .replace(crate::shard::PLACEHOLDER, "")
+            .contains(['{', '}'])
+        {
+            return Err(self.at(
+                value,
+                format!(
+                    "`state` \"{text}\": the only placeholder is {}",
+                    crate::shard::PLACEHOLDER
+                ),
+            ));
+        }
+        Ok(text)
+    }
+
     pub(super) fn http_url(&self, value: &Spanned<String>, key: &str) -> Result<Url, ConfigError> {
         let text = value.get_ref().trim();
         let url = Url::parse(text)

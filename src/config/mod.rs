@@ -100,7 +100,11 @@ pub struct Config {
     /// The file it was read from.
     pub path: PathBuf,
     pub output_dir: PathBuf,
+    /// The state store of this process: `state_template` with `{shard}` replaced by the
+    /// shard's index (`0` until [`crate::shard::apply`] picks another).
     pub state: PathBuf,
+    /// `state` as written, possibly with the `{shard}` placeholder.
+    pub state_template: PathBuf,
     /// Public URL of `output_dir`, always ending in `/`.
     pub base_url: Url,
     /// Everything the fetcher needs: User-Agent, delay, timeouts, limits, retries.
@@ -280,13 +284,14 @@ impl Config {
                 .transpose()?
                 .unwrap_or(DEFAULT_OUTPUT_DIR),
         );
-        let state = dir.join(
+        let state_template = dir.join(
             raw.state
                 .as_ref()
-                .map(|s| ctx.non_empty(s, "state"))
+                .map(|s| ctx.state(s))
                 .transpose()?
                 .unwrap_or(DEFAULT_STATE),
         );
+        let state = crate::shard::state_path(&state_template, crate::shard::Shard::ALL);
         let base_url = match &raw.base_url {
             None => {
                 return Err(ctx.error(
@@ -557,6 +562,7 @@ impl Config {
             path: path.to_path_buf(),
             output_dir,
             state,
+            state_template,
             base_url,
             fetch: FetchSettings {
                 user_agent,

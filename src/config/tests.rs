@@ -204,3 +204,17 @@ fn line_column_counts_characters() {
     assert_eq!(line_column("ab\ncd", 4), (2, 2));
     assert_eq!(line_column("é\nx", 3), (2, 1));
 }
+
+#[test]
+fn state_may_hold_the_shard_placeholder_and_no_other() {
+    let config = parse(&format!("state = \"state/s-{{shard}}.db\"\n{MINIMAL}")).unwrap();
+    assert_eq!(config.state_template, Path::new("conf/state/s-{shard}.db"));
+    assert_eq!(config.state, Path::new("conf/state/s-0.db"));
+    let e = err(&format!("state = \"s-{{shrad}}.db\"\n{MINIMAL}"));
+    assert!(
+        e.starts_with(
+            "conf/feeds.toml:1:9: `state` \"s-{shrad}.db\": the only placeholder is {shard}"
+        ),
+        "{e}"
+    );
+}
