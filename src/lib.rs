@@ -39,3 +39,4 @@ pub mod shard;
 pub mod sitemap;
 pub mod status;
 pub mod store;
+pub mod words;

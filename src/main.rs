@@ -35,9 +35,9 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
                 println!(
-                    "{}: ok, {} feeds",
+                    "{}: ok, {}",
                     config.path.display(),
-                    loaded.feeds.len()
+                    sitefeed::words::counted(loaded.feeds.len(), "feed")
                 );
                 for line in shards.map_or_else(Vec::new, |n| shard::plan_lines(&loaded, n)) {
                     println!("{line}");

@@ -23,7 +23,8 @@ use tracing::{info, warn};
 use crate::config::{Config, Format};
 use crate::output;
 use crate::render::site::{self, FeedSummary};
-use crate::run::{feed_info, feed_summary, PassError};
+use crate::run::{feed_files_written, feed_info, feed_summary, PassError};
+use crate::words::{count, counted};
 use crate::shard::Shard;
 use crate::status::{self, FeedStatus};
 use crate::store::Store;
@@ -76,13 +77,16 @@ pub struct PublishReport {
 impl PublishReport {
     pub fn summary(&self) -> String {
         format!(
-            "published {} feeds from {} shard files{}",
-            self.listed,
-            self.shard_files,
+            "published {} from {}{}",
+            counted(self.listed, "feed"),
+            count(self.shard_files, "shard file", "shard files"),
             if self.missing.is_empty() {
                 String::new()
             } else {
-                format!(", {} feeds not yet run by any shard", self.missing.len())
+                format!(
+                    ", {} not yet run by any shard",
+                    counted(self.missing.len(), "feed")
+                )
             }
         )
     }
@@ -98,12 +102,7 @@ pub(crate) fn write_shard_status(
     let mut feeds = BTreeMap::new();
     for feed in config.feeds.iter().filter(|f| shard.owns(f)) {
         let (summary, _) = feed_summary(config, feed, store, now)?;
-        let files = feed.formats.iter().all(|format| {
-            config
-                .output_dir
-                .join(format!("{}.{}", feed.name, format.extension()))
-                .is_file()
-        });
+        let files = feed_files_written(config, feed);
         feeds.insert(
             feed.name.clone(),
             ShardFeed {

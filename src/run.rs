@@ -32,6 +32,7 @@ use crate::render::{self, FeedInfo};
 use crate::shard::Shard;
 use crate::status::{self, FeedStatus, SectionStatus};
 use crate::store::{FetchedArticle, PageState, Store, StoreError, StoredArticle};
+use crate::words::counted;
 
 /// What happened to one feed in a pass.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -75,13 +76,16 @@ impl RunReport {
     pub fn summary(&self) -> String {
         let failures: usize = self.feeds.iter().map(|f| f.errors.len()).sum();
         format!(
-            "{} feeds ({} changed), {} new articles, {} requests, {} not modified, {} failures, {:.1}s",
-            self.feeds.len(),
+            "{} ({} changed), {}, {}, {} not modified, {}, {:.1}s",
+            counted(self.feeds.len(), "feed"),
             self.feeds.iter().filter(|f| f.changed).count(),
-            self.feeds.iter().map(|f| f.new_articles).sum::<usize>(),
-            self.fetch.requests,
+            counted(
+                self.feeds.iter().map(|f| f.new_articles).sum::<usize>(),
+                "new article"
+            ),
+            counted(self.fetch.requests as usize, "request"),
             self.fetch.not_modified,
-            failures,
+            counted(failures, "failure"),
             self.elapsed.as_secs_f64()
         )
     }
@@ -680,7 +684,11 @@ fn write_site_files(config: &Config, store: &Store) -> Result<(), PassError> {
     let mut summaries = Vec::new();
     let mut statuses = Vec::new();
     for feed in &config.feeds {
-        summaries.push(feed_summary(config, feed, store, now)?.0);
+        // A feed whose first pass failed has no files yet: listing it would send an OPML
+        // import to a 404.
+        if feed_files_written(config, feed) {
+            summaries.push(feed_summary(config, feed, store, now)?.0);
+        }
         statuses.push((
             feed.name.clone(),
             store.feed_status(&feed.name)?.unwrap_or_default(),
@@ -693,6 +701,16 @@ fn write_site_files(config: &Config, store: &Store) -> Result<(), PassError> {
     output::write_if_changed(dir, site::STYLESHEET_FILE, site::STYLESHEET.as_bytes())?;
     output::write_if_changed(dir, status::STATUS_FILE, &status::render(&statuses))?;
     Ok(())
+}
+
+/// Whether every document `feed` is configured to write is in `output_dir`.
+pub(crate) fn feed_files_written(config: &Config, feed: &Feed) -> bool {
+    feed.formats.iter().all(|format| {
+        config
+            .output_dir
+            .join(format!("{}.{}", feed.name, format.extension()))
+            .is_file()
+    })
 }
 
 /// What stops a feed's pass short: the store or the output directory failing.
@@ -748,7 +766,7 @@ mod tests {
             ..FeedReport::default()
         });
         assert_eq!(report.exit_code(), 1);
-        assert!(report.summary().contains("1 failures"));
+        assert!(report.summary().contains("1 failure,"));
     }
 
     #[test]

@@ -50,15 +50,19 @@ impl Signals {
 pub fn watch(path: &Path, mut config: Config, signals: &Signals, progress: bool) {
     let mut next_run = first_runs(&config, &HashMap::new(), Instant::now());
     info!(
-        "watching {} feeds from {}",
-        config.feeds.len(),
+        "watching {} from {}",
+        crate::words::counted(config.feeds.len(), "feed"),
         path.display()
     );
     while !signals.stop.load(Ordering::Relaxed) {
         if signals.reload.swap(false, Ordering::Relaxed) {
             match Config::load(path) {
                 Ok(new) => {
-                    info!("reloaded {}: {} feeds", path.display(), new.feeds.len());
+                    info!(
+                        "reloaded {}: {}",
+                        path.display(),
+                        crate::words::counted(new.feeds.len(), "feed")
+                    );
                     next_run = first_runs(&new, &next_run, Instant::now());
                     config = new;
                 }

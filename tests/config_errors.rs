@@ -46,22 +46,30 @@ fn cases() -> Vec<Case> {
         case(
             "unknown key",
             format!("{TOP}colour = \"red\"\n{FEED}"),
-            Prefix("2:1", "unknown field `colour`, expected one of `output_dir`, "),
+            Prefix("2:1", "unknown key `colour`; the keys here are `output_dir`, "),
+        ),
+        case(
+            "misspelt key",
+            format!("{TOP}dealy = \"1s\"\n{FEED}"),
+            Exact("2:1", "unknown key `dealy` (did you mean `delay`?)"),
         ),
         case(
             "wrong type",
             format!("{TOP}max_items = \"ten\"\n{FEED}"),
-            Exact("2:13", "invalid type: string \"ten\", expected i64"),
+            Exact("2:13", "`max_items` must be a number, got \"ten\""),
         ),
         case(
             "negative count",
             format!("{TOP}retries = -1\n{FEED}"),
-            Exact("2:11", "invalid value: integer `-1`, expected u32"),
+            Exact("2:11", "`retries` must be a number from 0 up, got -1"),
         ),
         case(
             "list given as a string",
             format!("{TOP}{FEED}allowed_hosts = \"e.com\"\n"),
-            Exact("5:17", "invalid type: string \"e.com\", expected a sequence"),
+            Exact(
+                "5:17",
+                "`allowed_hosts` must be a list, like [\"a\", \"b\"], got \"e.com\"",
+            ),
         ),
         case(
             "bad URL",
@@ -286,12 +294,11 @@ fn missing_config_file_exits_2() {
     }
 }
 
-/// An `output_dir` that cannot exist (its parent is a regular file). `check` validates the
-/// text only and touches no file system, so it cannot see this and says ok; `run` must treat
-/// it as the configuration error it is: exit 2, one line naming `output_dir` and the path,
-/// nothing fetched.
+/// An `output_dir` that cannot exist (its parent is a regular file): `check` says so with the
+/// line and column, and `run` treats it as the configuration error it is: exit 2, one line
+/// naming `output_dir` and the path, nothing fetched.
 #[test]
-fn output_dir_under_a_regular_file_is_a_config_error_for_run() {
+fn output_dir_under_a_regular_file_is_a_config_error_for_check_and_run() {
     let server = Server::start();
     let work = Workdir::new();
     work.write("blocker", "a regular file\n");
@@ -299,7 +306,13 @@ fn output_dir_under_a_regular_file_is_a_config_error_for_run() {
         &format!("output_dir = \"blocker/output\"\n{TOP}{FEED}respect_robots = false\n"),
         &server,
     ));
-    work.check().assert_code(0);
+    let check = work.check();
+    check.assert_code(2);
+    assert!(
+        check.stderr.contains(":1:14: `output_dir`") && check.stderr.contains("blocker"),
+        "{}",
+        check.stderr
+    );
     let outcome = work.run();
     let stderr = outcome.stderr.trim_end();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");

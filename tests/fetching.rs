@@ -135,7 +135,7 @@ fn changed_section_page_is_parsed_again_and_its_new_validators_kept() {
     outcome.assert_code(0);
     assert_eq!(world_if_none_match(&server).as_deref(), Some("\"w1\""));
     assert_eq!(article_paths(&server), [TSUNAMI], "only the new story");
-    assert_summary(&outcome, &["1 new articles", "0 not modified"]);
+    assert_summary(&outcome, &["1 new article,", "0 not modified"]);
 
     server.clear_requests();
     work.run().assert_code(0);

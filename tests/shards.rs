@@ -150,7 +150,7 @@ fn publish_rebuilds_the_site_files_from_the_shard_files() {
     out.assert_code(0);
     assert!(
         out.stderr
-            .contains("published 1 feeds from 1 shard files, 2 feeds not yet run"),
+            .contains("published 1 feed from 1 shard file, 2 feeds not yet run"),
         "{}",
         out.stderr
     );

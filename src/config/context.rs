@@ -67,6 +67,39 @@ impl Context<'_> {
         Ok(text)
     }
 
+    /// Refuses a directory that can never be created: the nearest part of `dir` that exists
+    /// must be a directory. Only looks, never creates, so `check` stays side-effect free.
+    pub(super) fn creatable_dir(
+        &self,
+        value: Option<&Spanned<String>>,
+        key: &str,
+        dir: &Path,
+    ) -> Result<(), ConfigError> {
+        let Some(existing) = dir.ancestors().find(|p| p.as_os_str().is_empty() || p.exists())
+        else {
+            return Ok(());
+        };
+        if existing.as_os_str().is_empty() || existing.is_dir() {
+            return Ok(());
+        }
+        let message = if existing == dir {
+            format!(
+                "`{key}` {}: is a file, not a directory",
+                dir.display()
+            )
+        } else {
+            format!(
+                "`{key}` {}: cannot be a directory, {} is a file",
+                dir.display(),
+                existing.display()
+            )
+        };
+        Err(match value {
+            Some(value) => self.at(value, message),
+            None => self.error(None, message),
+        })
+    }
+
     pub(super) fn http_url(&self, value: &Spanned<String>, key: &str) -> Result<Url, ConfigError> {
         let text = value.get_ref().trim();
         let url = Url::parse(text)

@@ -20,6 +20,7 @@ use crate::discover::Rules;
 use crate::fetch::FetchSettings;
 
 mod context;
+mod plain;
 use context::Context;
 
 /// Where feeds are written when `output_dir` is not set.
@@ -270,7 +271,8 @@ impl Config {
         };
         let raw: RawConfig = toml::from_str(text).map_err(|err| {
             let message = err.message().trim().replace('\n', " ");
-            ctx.error(err.span().map(|s| s.start), message)
+            let offset = err.span().map(|s| s.start);
+            ctx.error(offset, plain::rewrite(&message, text, offset))
         })?;
         let dir = path
             .parent()
@@ -292,6 +294,10 @@ impl Config {
                 .unwrap_or(DEFAULT_STATE),
         );
         let state = crate::shard::state_path(&state_template, crate::shard::Shard::ALL);
+        ctx.creatable_dir(raw.output_dir.as_ref(), "output_dir", &output_dir)?;
+        if let Some(state_dir) = state_template.parent() {
+            ctx.creatable_dir(raw.state.as_ref(), "state", state_dir)?;
+        }
         let base_url = match &raw.base_url {
             None => {
                 return Err(ctx.error(

@@ -218,3 +218,29 @@ fn state_may_hold_the_shard_placeholder_and_no_other() {
         "{e}"
     );
 }
+
+#[test]
+fn output_dir_and_state_folder_must_be_able_to_be_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("blocker"), "a file\n").unwrap();
+    let path = dir.path().join("feeds.toml");
+    let parse_here = |text: &str| Config::parse(text, &path).map(|_| ());
+    let e = parse_here(&format!("output_dir = \"blocker/out\"\n{MINIMAL}"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(":1:14: `output_dir` "), "{e}");
+    assert!(e.contains("blocker/out: cannot be a directory"), "{e}");
+    let e = parse_here(&format!("output_dir = \"blocker\"\n{MINIMAL}"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("is a file, not a directory"), "{e}");
+    let e = parse_here(&format!("state = \"blocker/s.db\"\n{MINIMAL}"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(":1:9: `state` "), "{e}");
+    // Folders that do not exist yet are fine: run creates them.
+    parse_here(&format!(
+        "output_dir = \"new/out\"\nstate = \"new/state/s.db\"\n{MINIMAL}"
+    ))
+    .unwrap();
+}

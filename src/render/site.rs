@@ -68,8 +68,8 @@ pub fn index_html(title: &str, feeds: &[FeedSummary]) -> Vec<u8> {
     ));
     html.push_str(&format!("<h1>{}</h1>\n", escape(title)));
     html.push_str(&format!(
-        "<p class=\"intro\">{} feeds. Copy a feed's link into your feed reader, or import <a href=\"{OPML_FILE}\">all of them (OPML)</a>.</p>\n",
-        feeds.len()
+        "<p class=\"intro\">{}. Copy a feed's link into your feed reader, or import <a href=\"{OPML_FILE}\">all of them (OPML)</a>.</p>\n",
+        crate::words::counted(feeds.len(), "feed")
     ));
     html.push_str("<ul class=\"feeds\">\n");
     for feed in feeds {
