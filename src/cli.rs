@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-/// Turns news-site section pages into RSS 2.0 and Atom feeds.
+/// Turns news-site section pages into RSS 2.0, Atom and JSON Feed feeds.
 ///
 /// Exit codes: 0 all good, 1 some feed or source failed (the others were written),
 /// 2 the config or the command line is wrong.
@@ -17,6 +17,8 @@ pub struct Cli {
     /// Only errors on stderr.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    #[command(flatten)]
+    pub config: ConfigArg,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -25,8 +27,6 @@ pub struct Cli {
 pub enum Command {
     /// Fetch every feed once, write output/, and exit (for cron).
     Run {
-        #[command(flatten)]
-        config: ConfigArg,
         /// Run only this feed (repeatable).
         #[arg(long = "feed", value_name = "NAME")]
         feeds: Vec<String>,
@@ -37,16 +37,10 @@ pub enum Command {
         shard: Option<String>,
     },
     /// Merge the shards' status-K.json files into index.html, feeds.opml and status.json.
-    Publish {
-        #[command(flatten)]
-        config: ConfigArg,
-    },
+    Publish,
     /// Keep running: each feed at its own `interval`; SIGHUP re-reads the config,
     /// SIGTERM/SIGINT finish the writes in progress and exit.
-    Watch {
-        #[command(flatten)]
-        config: ConfigArg,
-    },
+    Watch,
     /// Show what sitefeed extracts from a page, with where each value came from.
     ///
     /// `probe URL` fetches an article page and prints its fields; `probe --section URL` prints
@@ -55,22 +49,30 @@ pub enum Command {
     Probe(ProbeArgs),
     /// Validate the config without any network access.
     Check {
-        #[command(flatten)]
-        config: ConfigArg,
         /// Also print how many feeds and hosts each of N shards gets.
         #[arg(long, value_name = "N")]
         shards: Option<u32>,
     },
+    /// Print a shell completion script, e.g. `sitefeed completions bash >
+    /// /etc/bash_completion.d/sitefeed`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `sitefeed man > /usr/local/share/man/man1/sitefeed.1`.
+    Man,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ConfigArg {
-    /// The config file.
+    /// The config file (before or after the command). `probe` uses its user_agent, delay
+    /// and limits when it exists.
     #[arg(
         long = "config",
         short = 'c',
         value_name = "PATH",
-        default_value = "feeds.toml"
+        default_value = "feeds.toml",
+        global = true
     )]
     pub path: PathBuf,
 }
@@ -95,7 +97,4 @@ pub struct ProbeArgs {
     /// With --json: a JSON-lines manifest of pages (`file`, `url`, `id`).
     #[arg(long, value_name = "PATH", requires = "json")]
     pub manifest: Option<PathBuf>,
-    /// Its user_agent, delay and limits are used; defaults when the file is absent.
-    #[command(flatten)]
-    pub config: ConfigArg,
 }

@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use sitefeed::cli::{Cli, Command};
 use sitefeed::config::Config;
 use sitefeed::run::RunOptions;
@@ -16,8 +16,24 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(&cli);
     let quiet = cli.quiet;
+    let verbose = cli.verbose;
+    let config = cli.config;
     match cli.command {
-        Command::Probe(args) => match sitefeed::probe::run(&args) {
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "sitefeed", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("sitefeed: cannot write the man page: {err}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Probe(args) => match sitefeed::probe::run(&args, &config.path) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err @ sitefeed::probe::ProbeError::Usage(_)) => {
                 eprintln!("sitefeed: {err}");
@@ -28,7 +44,7 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Command::Check { config, shards } => match Config::load(&config.path) {
+        Command::Check { shards } => match Config::load(&config.path) {
             Ok(loaded) => {
                 if let Some(err) = shards.and_then(|n| check_shards(&loaded, n).err()) {
                     eprintln!("sitefeed: {err}");
@@ -46,7 +62,7 @@ fn main() -> ExitCode {
             }
             Err(err) => config_error(err),
         },
-        Command::Publish { config } => {
+        Command::Publish => {
             let loaded = match Config::load(&config.path) {
                 Ok(loaded) => loaded,
                 Err(err) => return config_error(err),
@@ -64,7 +80,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Watch { config } => {
+        Command::Watch => {
             let loaded = match Config::load(&config.path) {
                 Ok(loaded) => loaded,
                 Err(err) => return config_error(err),
@@ -84,11 +100,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Run {
-            config,
-            feeds,
-            shard,
-        } => {
+        Command::Run { feeds, shard } => {
             let mut loaded = match Config::load(&config.path) {
                 Ok(loaded) => loaded,
                 Err(err) => return config_error(err),
@@ -140,6 +152,11 @@ fn main() -> ExitCode {
             };
             match sitefeed::run::run(&loaded, &options) {
                 Ok(report) => {
+                    if verbose > 0 {
+                        for feed in &report.feeds {
+                            eprintln!("sitefeed: {}", feed.line());
+                        }
+                    }
                     if !quiet {
                         eprintln!("sitefeed: {}", report.summary());
                     }

@@ -29,10 +29,10 @@ pub enum ProbeError {
 }
 
 /// Runs `sitefeed probe` and prints its findings on stdout.
-pub fn run(args: &ProbeArgs) -> Result<(), ProbeError> {
+pub fn run(args: &ProbeArgs, config_path: &std::path::Path) -> Result<(), ProbeError> {
     let usage = |m: &str| ProbeError::Usage(m.to_string());
-    let config = if args.config.path.is_file() {
-        Some(Config::load(&args.config.path).map_err(|e| ProbeError::Usage(e.to_string()))?)
+    let config = if config_path.is_file() {
+        Some(Config::load(config_path).map_err(|e| ProbeError::Usage(e.to_string()))?)
     } else {
         None
     };
@@ -109,13 +109,13 @@ pub fn run(args: &ProbeArgs) -> Result<(), ProbeError> {
                 .ok_or_else(|| {
                     ProbeError::Usage(format!(
                         "no feed named \"{name}\" in {}",
-                        args.config.path.display()
+                        config_path.display()
                     ))
                 })?,
             (Some(_), None) => {
                 return Err(ProbeError::Usage(format!(
                     "--feed needs a config; {} does not exist",
-                    args.config.path.display()
+                    config_path.display()
                 )))
             }
             (None, _) => Rules::default(),

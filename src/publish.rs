@@ -24,10 +24,10 @@ use crate::config::{Config, Format};
 use crate::output;
 use crate::render::site::{self, FeedSummary};
 use crate::run::{feed_files_written, feed_info, feed_summary, PassError};
-use crate::words::{count, counted};
 use crate::shard::Shard;
 use crate::status::{self, FeedStatus};
 use crate::store::Store;
+use crate::words::{count, counted};
 
 /// The lock merges take turns on, beside the files they write (a dot-file, which static
 /// hosts do not serve).

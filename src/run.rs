@@ -32,7 +32,7 @@ use crate::render::{self, FeedInfo};
 use crate::shard::Shard;
 use crate::status::{self, FeedStatus, SectionStatus};
 use crate::store::{FetchedArticle, PageState, Store, StoreError, StoredArticle};
-use crate::words::counted;
+use crate::words::{count, counted};
 
 /// What happened to one feed in a pass.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -51,6 +51,28 @@ pub struct FeedReport {
 impl FeedReport {
     pub fn failed(&self) -> bool {
         !self.errors.is_empty()
+    }
+
+    /// One line on what the pass did to this feed, for `run -v`.
+    pub fn line(&self) -> String {
+        let state = match (self.errors.first(), self.changed) {
+            (Some(first), _) if self.errors.len() > 1 => {
+                format!(
+                    "{}: {first} (and {} more)",
+                    counted(self.errors.len(), "failure"),
+                    self.errors.len() - 1
+                )
+            }
+            (Some(first), _) => format!("failed: {first}"),
+            (None, true) => "written".to_string(),
+            (None, false) => "unchanged".to_string(),
+        };
+        format!(
+            "feed {}: {}, {}, {state}",
+            self.name,
+            count(self.entries, "entry", "entries"),
+            counted(self.new_articles, "new article"),
+        )
     }
 }
 
@@ -739,6 +761,30 @@ fn is_plausible_canonical(canonical: &str, fetched: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_feed_line_says_entries_new_articles_and_outcome() {
+        let mut feed = FeedReport {
+            name: "world".into(),
+            new_articles: 1,
+            entries: 1,
+            changed: true,
+            errors: vec![],
+        };
+        assert_eq!(feed.line(), "feed world: 1 entry, 1 new article, written");
+        feed.changed = false;
+        feed.entries = 2;
+        feed.new_articles = 0;
+        assert_eq!(
+            feed.line(),
+            "feed world: 2 entries, 0 new articles, unchanged"
+        );
+        feed.errors = vec!["https://e.com/: HTTP 500".into(), "x".into()];
+        assert_eq!(
+            feed.line(),
+            "feed world: 2 entries, 0 new articles, 2 failures: https://e.com/: HTTP 500 (and 1 more)"
+        );
+    }
 
     #[test]
     fn canonical_home_page_is_not_plausible() {

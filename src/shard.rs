@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, Feed};
+use crate::words::counted;
 
 /// The placeholder in `state` that each shard replaces with its index.
 pub const PLACEHOLDER: &str = "{shard}";
@@ -175,30 +176,19 @@ pub fn plan_lines(config: &Config, count: u32) -> Vec<String> {
     let mut lines = Vec::new();
     for (index, load) in plan(config, count).iter().enumerate() {
         let mut line = format!(
-            "shard {index}/{count}: {} {}, {} {}",
-            load.feeds,
-            plural(load.feeds, "feed", "feeds"),
-            load.hosts,
-            plural(load.hosts, "host", "hosts")
+            "shard {index}/{count}: {}, {}",
+            counted(load.feeds, "feed"),
+            counted(load.hosts, "host")
         );
         if load.foreign_urls > 0 {
             line.push_str(&format!(
-                " ({} section {} on hosts of other feeds)",
-                load.foreign_urls,
-                plural(load.foreign_urls, "URL", "URLs")
+                " ({} on hosts of other feeds)",
+                crate::words::count(load.foreign_urls, "section URL", "section URLs")
             ));
         }
         lines.push(line);
     }
     lines
-}
-
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 {
-        one
-    } else {
-        many
-    }
 }
 
 #[cfg(test)]

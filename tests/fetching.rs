@@ -1290,7 +1290,7 @@ fn assert_summary(outcome: &common::Outcome, parts: &[&str]) {
     let summary = outcome
         .stderr
         .lines()
-        .find(|l| l.starts_with("sitefeed: ") && l.contains(" requests, "))
+        .find(|l| l.starts_with("sitefeed: ") && l.contains(" not modified, "))
         .unwrap_or_else(|| panic!("no summary line in:\n{}", outcome.stderr));
     for part in parts {
         assert!(summary.contains(part), "{part:?} not in {summary:?}");

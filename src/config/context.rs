@@ -75,7 +75,9 @@ impl Context<'_> {
         key: &str,
         dir: &Path,
     ) -> Result<(), ConfigError> {
-        let Some(existing) = dir.ancestors().find(|p| p.as_os_str().is_empty() || p.exists())
+        let Some(existing) = dir
+            .ancestors()
+            .find(|p| p.as_os_str().is_empty() || p.exists())
         else {
             return Ok(());
         };
@@ -83,10 +85,7 @@ impl Context<'_> {
             return Ok(());
         }
         let message = if existing == dir {
-            format!(
-                "`{key}` {}: is a file, not a directory",
-                dir.display()
-            )
+            format!("`{key}` {}: is a file, not a directory", dir.display())
         } else {
             format!(
                 "`{key}` {}: cannot be a directory, {} is a file",

@@ -78,8 +78,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in rows.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        rows[0][j] = j;
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -157,7 +157,11 @@ mod tests {
     fn wrong_types_name_the_key_in_plain_words() {
         let text = "max_items = \"fifty\"\n";
         assert_eq!(
-            rewrite("invalid type: string \"fifty\", expected i64", text, Some(12)),
+            rewrite(
+                "invalid type: string \"fifty\", expected i64",
+                text,
+                Some(12)
+            ),
             "`max_items` must be a number, got \"fifty\""
         );
         let text = "[[feed]]\nallowed_hosts = \"e.com\"\n";
@@ -170,11 +174,19 @@ mod tests {
             "`allowed_hosts` must be a list, like [\"a\", \"b\"], got \"e.com\""
         );
         assert_eq!(
-            rewrite("invalid value: integer `-1`, expected u32", "retries = -1", Some(10)),
+            rewrite(
+                "invalid value: integer `-1`, expected u32",
+                "retries = -1",
+                Some(10)
+            ),
             "`retries` must be a number from 0 up, got -1"
         );
         assert_eq!(
-            rewrite("invalid type: integer `1`, expected a boolean", "respect_robots = 1", Some(17)),
+            rewrite(
+                "invalid type: integer `1`, expected a boolean",
+                "respect_robots = 1",
+                Some(17)
+            ),
             "`respect_robots` must be true or false, got 1"
         );
     }
@@ -194,11 +206,19 @@ mod tests {
     #[test]
     fn unknown_keys_suggest_the_nearest_known_one() {
         assert_eq!(
-            rewrite("unknown field `dealy`, expected one of `delay`, `timeout`", "", None),
+            rewrite(
+                "unknown field `dealy`, expected one of `delay`, `timeout`",
+                "",
+                None
+            ),
             "unknown key `dealy` (did you mean `delay`?)"
         );
         assert_eq!(
-            rewrite("unknown field `colour`, expected one of `delay`, `timeout`", "", None),
+            rewrite(
+                "unknown field `colour`, expected one of `delay`, `timeout`",
+                "",
+                None
+            ),
             "unknown key `colour`; the keys here are `delay`, `timeout`"
         );
         assert_eq!(
