@@ -196,7 +196,7 @@ fn check_shards(config: &Config, count: u32) -> Result<(), String> {
 fn prepare_dirs(config: &Config) -> Result<(), String> {
     let state_dir = config.state.parent().filter(|d| !d.as_os_str().is_empty());
     for (key, dir) in [
-        ("output_dir", Some(config.output_dir.as_path())),
+        ("output_dir", config.output_dir.local()),
         ("state", state_dir),
     ] {
         if let Some(dir) = dir {

@@ -9,11 +9,12 @@
 //! it is safe while other shards run: every file is replaced atomically by
 //! [`crate::output`], a shard whose file is missing or unreadable is reported and left out,
 //! and a lock in `output_dir` makes merges take turns, so the last one to finish has read
-//! every shard's latest file. A feed is listed in the index and the OPML only once its files
+//! every shard's latest file (with object storage the lock is beside the state store, so only
+//! merges on one machine take turns). A feed is listed in the index and the OPML only once its files
 //! have been written; `status.json` has every configured feed.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::PathBuf;
 
 use anyhow::Context as _;
 use chrono::{DateTime, FixedOffset};
@@ -21,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
 use crate::config::{Config, Format};
-use crate::output;
+use crate::output::{Output, OutputDir};
 use crate::render::site::{self, FeedSummary};
 use crate::run::{feed_files_written, feed_info, feed_summary, PassError};
 use crate::shard::Shard;
@@ -97,12 +98,13 @@ pub(crate) fn write_shard_status(
     config: &Config,
     shard: Shard,
     store: &Store,
+    output: &Output,
 ) -> Result<(), PassError> {
     let now = chrono::Utc::now();
     let mut feeds = BTreeMap::new();
     for feed in config.feeds.iter().filter(|f| shard.owns(f)) {
         let (summary, _) = feed_summary(config, feed, store, now)?;
-        let files = feed_files_written(config, feed);
+        let files = feed_files_written(output, feed);
         feeds.insert(
             feed.name.clone(),
             ShardFeed {
@@ -129,54 +131,64 @@ pub(crate) fn write_shard_status(
     };
     let mut bytes = serde_json::to_vec_pretty(&file).expect("status always serialises");
     bytes.push(b'\n');
-    output::write_if_changed(&config.output_dir, &shard.status_file(), &bytes)?;
+    output.write_if_changed(&shard.status_file(), &bytes)?;
     Ok(())
 }
 
-/// Reads every `status-K.json` in `dir`, in index order. A file that cannot be read or
+/// Reads every `status-K.json` in `output`, in index order. A file that cannot be read or
 /// parsed is logged and skipped: one broken shard must not hide the others.
-pub fn read_shard_files(dir: &Path) -> anyhow::Result<Vec<ShardFile>> {
-    let entries =
-        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
-    let mut files = Vec::new();
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(index) = name
-            .strip_prefix("status-")
+pub fn read_shard_files(output: &Output) -> anyhow::Result<Vec<ShardFile>> {
+    let shard_index = |name: &str| {
+        name.strip_prefix("status-")
             .and_then(|rest| rest.strip_suffix(".json"))
             .and_then(|k| k.parse::<u32>().ok())
-        else {
+    };
+    let mut files = Vec::new();
+    for (name, bytes) in output.read_matching(&|name| shard_index(name).is_some())? {
+        let Some(index) = shard_index(&name) else {
             continue;
         };
-        let path = entry.path();
-        match std::fs::read(&path)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| {
-                serde_json::from_slice::<ShardFile>(&bytes).map_err(|e| e.to_string())
-            }) {
+        match bytes.and_then(|bytes| {
+            serde_json::from_slice::<ShardFile>(&bytes).map_err(|e| format!("{name}: {e}"))
+        }) {
             Ok(file) => files.push((index, file)),
-            Err(err) => warn!("publish: skipping {}: {err}", path.display()),
+            Err(err) => warn!("publish: skipping {err}"),
         }
     }
     files.sort_by_key(|(index, _)| *index);
     Ok(files.into_iter().map(|(_, file)| file).collect())
 }
 
+/// The lock merges take turns on: beside the files in a local `output_dir`, beside the state
+/// store for object storage (which has no locks).
+fn publish_lock(config: &Config) -> PathBuf {
+    match &config.output_dir {
+        OutputDir::Local(dir) => dir.join(PUBLISH_LOCK),
+        OutputDir::Objects(_) => config.state.with_file_name(PUBLISH_LOCK),
+    }
+}
+
 /// Merges the shard files in `output_dir` into `index.html`, `feeds.opml`, `feed.css` and
 /// `status.json`.
 pub fn publish(config: &Config) -> anyhow::Result<PublishReport> {
-    let dir = &config.output_dir;
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create output_dir {}", dir.display()))?;
-    let Some(_lock) = crate::run::acquire_lock(&dir.join(PUBLISH_LOCK), config.lock_timeout, None)?
+    if let Some(dir) = config.output_dir.local() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create output_dir {}", dir.display()))?;
+    }
+    publish_to(config, &Output::open(config)?)
+}
+
+/// [`publish`] through an output already open (a shard's run ends with it).
+pub fn publish_to(config: &Config, output: &Output) -> anyhow::Result<PublishReport> {
+    let Some(_lock) = crate::run::acquire_lock(&publish_lock(config), config.lock_timeout, None)?
     else {
         anyhow::bail!("publish was cancelled while waiting for the lock");
     };
-    let files = read_shard_files(dir)?;
+    let files = read_shard_files(output)?;
     if files.is_empty() {
         anyhow::bail!(
             "nothing to publish: no status-K.json in {} (run `sitefeed run --shard K/N` first)",
-            dir.display()
+            config.output_dir
         );
     }
     if let Some(count) = files.iter().map(|f| f.shards).max() {
@@ -229,16 +241,18 @@ pub fn publish(config: &Config) -> anyhow::Result<PublishReport> {
     }
     report.listed = summaries.len();
     let title = &config.title;
-    output::write_if_changed(dir, site::INDEX_FILE, &site::index_html(title, &summaries))?;
-    output::write_if_changed(dir, site::OPML_FILE, &site::opml(title, &summaries))?;
-    output::write_if_changed(dir, site::STYLESHEET_FILE, site::STYLESHEET.as_bytes())?;
-    output::write_if_changed(dir, status::STATUS_FILE, &status::render(&statuses))?;
+    output.write_if_changed(site::INDEX_FILE, &site::index_html(title, &summaries))?;
+    output.write_if_changed(site::OPML_FILE, &site::opml(title, &summaries))?;
+    output.write_if_changed(site::STYLESHEET_FILE, site::STYLESHEET.as_bytes())?;
+    output.write_if_changed(status::STATUS_FILE, &status::render(&statuses))?;
     Ok(report)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use std::path::Path;
 
     fn config(dir: &Path) -> Config {
         let text = "base_url = \"https://f.example/\"\ntitle = \"Merged\"\n\
@@ -280,7 +294,7 @@ mod tests {
     fn merges_shards_and_lists_only_written_feeds() {
         let dir = tempfile::tempdir().unwrap();
         let config = config(dir.path());
-        let out = &config.output_dir;
+        let out = config.output_dir.local().unwrap();
         std::fs::create_dir_all(out).unwrap();
         write(
             out,

@@ -26,7 +26,7 @@ use crate::config::{Config, Feed, Format};
 use crate::discover::{self, normalize_url};
 use crate::extract;
 use crate::fetch::{FetchStats, Fetched, Fetcher, Policy};
-use crate::output::{self, Written};
+use crate::output::{self, Output, Written};
 use crate::render::site::{self, FeedSummary};
 use crate::render::{self, FeedInfo};
 use crate::shard::Shard;
@@ -201,9 +201,12 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
         // Stopped while another pass held the lock: nothing was done.
         return Ok(RunReport::default());
     };
-    std::fs::create_dir_all(&config.output_dir)
-        .with_context(|| format!("cannot create output_dir {}", config.output_dir.display()))?;
+    if let Some(dir) = config.output_dir.local() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create output_dir {}", dir.display()))?;
+    }
     let store = Store::open(&config.state)?;
+    let output = Output::open(config)?;
     let fetcher = Fetcher::new(config.fetch.clone());
     fetcher.load_robots(store.robots()?);
 
@@ -224,6 +227,7 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
         config,
         fetcher: &fetcher,
         store: Mutex::new(store),
+        output: &output,
         progress: &progress,
         articles_done: Default::default(),
         options,
@@ -265,10 +269,10 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
     store.save_robots(&fetcher.robots_records())?;
     match options.shard {
         Some(shard) => {
-            crate::publish::write_shard_status(config, shard, &store)?;
-            crate::publish::publish(config)?;
+            crate::publish::write_shard_status(config, shard, &store, &output)?;
+            crate::publish::publish_to(config, &output)?;
         }
-        None => write_site_files(config, &store)?,
+        None => write_site_files(config, &store, &output)?,
     }
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     // Report in config order, whatever order the workers finished in.
@@ -307,6 +311,7 @@ struct Pass<'a> {
     config: &'a Config,
     fetcher: &'a Fetcher,
     store: Mutex<Store>,
+    output: &'a Output,
     progress: &'a ProgressBar,
     /// Articles fetched so far in this pass, for the progress bar.
     articles_done: std::sync::atomic::AtomicUsize,
@@ -533,8 +538,7 @@ impl Pass<'_> {
                 Format::Json => render::json::render(&summary.info, &entries),
             };
             let file_name = format!("{}.{}", feed.name, format.extension());
-            changed |= output::write_if_changed(&self.config.output_dir, &file_name, &bytes)?
-                == Written::Changed;
+            changed |= self.output.write_if_changed(&file_name, &bytes)? == Written::Changed;
         }
         // A format dropped from `formats` must not linger as a feed that never updates.
         for format in Format::ALL
@@ -542,7 +546,7 @@ impl Pass<'_> {
             .filter(|f| !feed.formats.contains(f))
         {
             let file_name = format!("{}.{}", feed.name, format.extension());
-            changed |= output::remove(&self.config.output_dir, &file_name)? == Written::Changed;
+            changed |= self.output.remove(&file_name)? == Written::Changed;
         }
         Ok((summary, changed))
     }
@@ -701,14 +705,14 @@ pub(crate) fn feed_summary(
 
 /// Writes the files about all feeds: the index, the OPML, the browser stylesheet and
 /// status.json. All but status.json are rewritten only when their bytes change.
-fn write_site_files(config: &Config, store: &Store) -> Result<(), PassError> {
+fn write_site_files(config: &Config, store: &Store, output: &Output) -> Result<(), PassError> {
     let now = Utc::now();
     let mut summaries = Vec::new();
     let mut statuses = Vec::new();
     for feed in &config.feeds {
         // A feed whose first pass failed has no files yet: listing it would send an OPML
         // import to a 404.
-        if feed_files_written(config, feed) {
+        if feed_files_written(output, feed) {
             summaries.push(feed_summary(config, feed, store, now)?.0);
         }
         statuses.push((
@@ -717,22 +721,18 @@ fn write_site_files(config: &Config, store: &Store) -> Result<(), PassError> {
         ));
     }
     let title = &config.title;
-    let dir = &config.output_dir;
-    output::write_if_changed(dir, site::INDEX_FILE, &site::index_html(title, &summaries))?;
-    output::write_if_changed(dir, site::OPML_FILE, &site::opml(title, &summaries))?;
-    output::write_if_changed(dir, site::STYLESHEET_FILE, site::STYLESHEET.as_bytes())?;
-    output::write_if_changed(dir, status::STATUS_FILE, &status::render(&statuses))?;
+    output.write_if_changed(site::INDEX_FILE, &site::index_html(title, &summaries))?;
+    output.write_if_changed(site::OPML_FILE, &site::opml(title, &summaries))?;
+    output.write_if_changed(site::STYLESHEET_FILE, site::STYLESHEET.as_bytes())?;
+    output.write_if_changed(status::STATUS_FILE, &status::render(&statuses))?;
     Ok(())
 }
 
-/// Whether every document `feed` is configured to write is in `output_dir`.
-pub(crate) fn feed_files_written(config: &Config, feed: &Feed) -> bool {
-    feed.formats.iter().all(|format| {
-        config
-            .output_dir
-            .join(format!("{}.{}", feed.name, format.extension()))
-            .is_file()
-    })
+/// Whether every document `feed` is configured to write is in the output.
+pub(crate) fn feed_files_written(output: &Output, feed: &Feed) -> bool {
+    feed.formats
+        .iter()
+        .all(|format| output.has(&format!("{}.{}", feed.name, format.extension())))
 }
 
 /// What stops a feed's pass short: the store or the output directory failing.

@@ -99,6 +99,74 @@ impl Context<'_> {
         })
     }
 
+    /// `output_dir`: a directory (relative to the config's `dir`), or an object storage URL
+    /// with a bucket (`s3://`, `gs://`, `az://`) or a local path (`file://`).
+    pub(super) fn output_dir(
+        &self,
+        value: &Spanned<String>,
+        dir: &Path,
+    ) -> Result<crate::output::OutputDir, ConfigError> {
+        use crate::output::{object, OutputDir};
+        let text = self.non_empty(value, "output_dir")?;
+        let Some((scheme, _)) = text.split_once("://") else {
+            return Ok(OutputDir::Local(dir.join(text)));
+        };
+        let schemes = object::SCHEMES.map(|s| format!("{s}://")).join(", ");
+        if !object::SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()) {
+            return Err(self.at(
+                value,
+                format!("`output_dir` \"{text}\": object storage URLs start with {schemes}"),
+            ));
+        }
+        let url = Url::parse(text).map_err(|err| {
+            self.at(
+                value,
+                format!("`output_dir` \"{text}\" is not a URL: {err}"),
+            )
+        })?;
+        let problem = match url.scheme() {
+            "file" if url.to_file_path().is_err() => Some("is not a local path"),
+            "file" => None,
+            _ if url.host_str().is_none_or(str::is_empty) => Some("names no bucket"),
+            _ if url.query().is_some() || url.fragment().is_some() => {
+                Some("has a query or fragment (credentials and options come from the environment)")
+            }
+            _ if !url.username().is_empty() || url.password().is_some() => {
+                Some("has credentials in it (they come from the environment)")
+            }
+            _ => None,
+        };
+        match problem {
+            Some(problem) => Err(self.at(value, format!("`output_dir` \"{text}\" {problem}"))),
+            None => Ok(OutputDir::Objects(url)),
+        }
+    }
+
+    /// `cache_control`: one header value, sent with objects only.
+    pub(super) fn cache_control(
+        &self,
+        value: Option<&Spanned<String>>,
+        output_dir: &crate::output::OutputDir,
+    ) -> Result<String, ConfigError> {
+        let Some(value) = value else {
+            return Ok(super::DEFAULT_CACHE_CONTROL.to_string());
+        };
+        let text = self.non_empty(value, "cache_control")?;
+        if !text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+            return Err(self.at(
+                value,
+                "`cache_control` must be printable ASCII on one line (it is sent as a header)",
+            ));
+        }
+        if output_dir.local().is_some() {
+            return Err(self.at(
+                value,
+                "`cache_control` applies to object storage only (output_dir = \"s3://bucket/prefix\"); a web server serving a directory sets its own",
+            ));
+        }
+        Ok(text.to_string())
+    }
+
     pub(super) fn http_url(&self, value: &Spanned<String>, key: &str) -> Result<Url, ConfigError> {
         let text = value.get_ref().trim();
         let url = Url::parse(text)

@@ -25,6 +25,9 @@ use context::Context;
 
 /// Where feeds are written when `output_dir` is not set.
 pub const DEFAULT_OUTPUT_DIR: &str = "output";
+/// `Cache-Control` of objects put to object storage when `cache_control` is not set: feeds
+/// are rewritten every few minutes, so caches may keep one that long.
+pub const DEFAULT_CACHE_CONTROL: &str = "max-age=300";
 /// The state store when `state` is not set.
 pub const DEFAULT_STATE: &str = "sitefeed.db";
 /// Minimum gap between two requests to one host.
@@ -100,7 +103,10 @@ impl std::error::Error for ConfigError {}
 pub struct Config {
     /// The file it was read from.
     pub path: PathBuf,
-    pub output_dir: PathBuf,
+    /// A local directory, or object storage (`s3://bucket/prefix`, `gs://`, `az://`, `file://`).
+    pub output_dir: crate::output::OutputDir,
+    /// `Cache-Control` of every object put to object storage.
+    pub cache_control: String,
     /// The state store of this process: `state_template` with `{shard}` replaced by the
     /// shard's index (`0` until [`crate::shard::apply`] picks another).
     pub state: PathBuf,
@@ -193,6 +199,7 @@ pub struct Filter {
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     output_dir: Option<Spanned<String>>,
+    cache_control: Option<Spanned<String>>,
     state: Option<Spanned<String>>,
     base_url: Option<Spanned<String>>,
     user_agent: Option<Spanned<String>>,
@@ -279,13 +286,11 @@ impl Config {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
 
-        let output_dir = dir.join(
-            raw.output_dir
-                .as_ref()
-                .map(|s| ctx.non_empty(s, "output_dir"))
-                .transpose()?
-                .unwrap_or(DEFAULT_OUTPUT_DIR),
-        );
+        let output_dir = match &raw.output_dir {
+            Some(s) => ctx.output_dir(s, dir)?,
+            None => crate::output::OutputDir::Local(dir.join(DEFAULT_OUTPUT_DIR)),
+        };
+        let cache_control = ctx.cache_control(raw.cache_control.as_ref(), &output_dir)?;
         let state_template = dir.join(
             raw.state
                 .as_ref()
@@ -294,7 +299,9 @@ impl Config {
                 .unwrap_or(DEFAULT_STATE),
         );
         let state = crate::shard::state_path(&state_template, crate::shard::Shard::ALL);
-        ctx.creatable_dir(raw.output_dir.as_ref(), "output_dir", &output_dir)?;
+        if let Some(local) = output_dir.local() {
+            ctx.creatable_dir(raw.output_dir.as_ref(), "output_dir", local)?;
+        }
         if let Some(state_dir) = state_template.parent() {
             ctx.creatable_dir(raw.state.as_ref(), "state", state_dir)?;
         }
@@ -567,6 +574,7 @@ impl Config {
         Ok(Config {
             path: path.to_path_buf(),
             output_dir,
+            cache_control,
             state,
             state_template,
             base_url,

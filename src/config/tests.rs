@@ -14,7 +14,11 @@ const MINIMAL: &str = "base_url = \"https://feeds.example.org/f\"\n[[feed]]\nnam
 #[test]
 fn minimal_config_gets_defaults_and_paths_relative_to_the_file() {
     let config = parse(MINIMAL).unwrap();
-    assert_eq!(config.output_dir, Path::new("conf/output"));
+    assert_eq!(
+        config.output_dir,
+        crate::output::OutputDir::Local("conf/output".into())
+    );
+    assert_eq!(config.cache_control, DEFAULT_CACHE_CONTROL);
     assert_eq!(config.state, Path::new("conf/sitefeed.db"));
     assert_eq!(config.base_url.as_str(), "https://feeds.example.org/f/");
     assert_eq!(config.fetch.delay, DEFAULT_DELAY);
@@ -243,4 +247,49 @@ fn output_dir_and_state_folder_must_be_able_to_be_directories() {
         "output_dir = \"new/out\"\nstate = \"new/state/s.db\"\n{MINIMAL}"
     ))
     .unwrap();
+}
+
+#[test]
+fn output_dir_may_be_object_storage_with_cache_control() {
+    let with = |head: &str| parse(&format!("{head}\n{MINIMAL}"));
+    for url in [
+        "s3://bucket/prefix",
+        "gs://bucket",
+        "az://container/feeds/",
+        "file:///srv/feeds",
+    ] {
+        let config = with(&format!("output_dir = \"{url}\"")).unwrap();
+        assert_eq!(
+            config.output_dir,
+            crate::output::OutputDir::Objects(Url::parse(url).unwrap()),
+            "{url}"
+        );
+    }
+    let config = with("output_dir = \"s3://b/p\"\ncache_control = \"public, max-age=60\"").unwrap();
+    assert_eq!(config.cache_control, "public, max-age=60");
+
+    let refused = |head: &str| with(head).unwrap_err().to_string();
+    let http = refused("output_dir = \"https://bucket.example/p\"");
+    assert_eq!(
+        http,
+        "conf/feeds.toml:1:14: `output_dir` \"https://bucket.example/p\": object storage URLs start with s3://, gs://, az://, file://"
+    );
+    assert!(
+        refused("output_dir = \"s3:///prefix\"").contains("names no bucket"),
+        "{}",
+        refused("output_dir = \"s3:///prefix\"")
+    );
+    assert!(refused("output_dir = \"s3://key:secret@b/p\"").contains("has credentials"));
+    assert!(refused("output_dir = \"s3://b/p?region=x\"").contains("query"));
+    let local = refused("cache_control = \"max-age=60\"");
+    assert!(
+        local.starts_with("conf/feeds.toml:1:17: `cache_control` applies to object storage only"),
+        "{local}"
+    );
+    let header =
+        refused("output_dir = \"s3://b/p\"\ncache_control = \"max-age=60\\r\\nX-Evil: 1\"");
+    assert!(
+        header.starts_with("conf/feeds.toml:2:17: `cache_control` must be printable ASCII"),
+        "{header}"
+    );
 }
