@@ -26,6 +26,9 @@ pub struct ParsedDate {
     pub at: DateTime<FixedOffset>,
     /// The text gave a time of day (else `at` is midnight).
     pub has_time: bool,
+    /// The time of day came with its seconds: of two readings of one minute, this one is
+    /// the more precise.
+    pub has_seconds: bool,
     /// The text gave an offset or zone name (else it was read in the caller's zone or UTC).
     pub has_zone: bool,
     /// The text was a numeric date whose day and month could be either way round
@@ -98,6 +101,8 @@ struct Parts {
     /// `date` was read day first from a numeric date that also reads month first.
     swappable: bool,
     time: Option<NaiveTime>,
+    /// `time` was written with its seconds.
+    seconds: bool,
     offset: Option<FixedOffset>,
 }
 
@@ -114,6 +119,7 @@ fn finish(parts: Parts, tz: Option<Tz>) -> Option<ParsedDate> {
     Some(ParsedDate {
         at,
         has_time: parts.time.is_some(),
+        has_seconds: parts.time.is_some() && parts.seconds,
         has_zone: parts.offset.is_some(),
         swappable: parts.swappable,
     })
@@ -139,8 +145,9 @@ static ISO_EXTENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^
         (\d{4})[-/.](\d{1,2})[-/.](\d{1,2})
-        (?: (?:T|\s+|T\s+) (\d{1,2}):(\d{2}) (?: :(\d{2}) (?:[.,]\d+)? )? )?
-        \s* ( Z | [+-]\d{2}(?::?\d{2})? | [A-Z]{1,5}(?:[+-]\d{1,2}(?::?\d{2})?)? )?
+        (?: (?:T|\s+|T\s+) (\d{1,2}):(\d{2}) (?: :(\d{2}) (?:[.,]\d+)? )?
+            (?: \s* (?P<half>[AP])\.?M\.? (?:\s|$) )? )?
+        \s* (?P<zone> Z | [+-]\d{2}(?::?\d{2})? | [A-Z]{1,5}(?:[+-]\d{1,2}(?::?\d{2})?)? )?
         $",
     )
     .expect("valid regex")
@@ -151,25 +158,31 @@ static ISO_BASIC: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)^
         (\d{4})(\d{2})(\d{2})
         (?: T (\d{2})(\d{2}) (?: (\d{2}) (?:[.,]\d+)? )? )?
-        \s* ( Z | [+-]\d{2}(?::?\d{2})? )?
+        \s* (?P<zone> Z | [+-]\d{2}(?::?\d{2})? )?
         $",
     )
     .expect("valid regex")
 });
 
 /// ISO 8601 in extended and basic form, with the liberties pages take: a space for `T`, no
-/// seconds, fractional seconds, `+0000` or `+00` offsets, `Z`, or a zone name.
+/// seconds, fractional seconds, a 12-hour clock with AM/PM, `+0000` or `+00` offsets, `Z`,
+/// or a zone name.
 fn parse_iso(text: &str, tz: Option<Tz>) -> Option<ParsedDate> {
     let caps = ISO_EXTENDED
         .captures(text)
         .or_else(|| ISO_BASIC.captures(text))?;
     let num = |i: usize| caps.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
     let date = NaiveDate::from_ymd_opt(num(1)? as i32, num(2)?, num(3)?)?;
+    let half = caps.name("half").map(|h| h.as_str().to_ascii_lowercase());
     let time = match num(4) {
-        Some(h) => Some(NaiveTime::from_hms_opt(h, num(5)?, num(6).unwrap_or(0))?),
+        Some(h) => Some(NaiveTime::from_hms_opt(
+            twelve_hour(h, half.as_deref()),
+            num(5)?,
+            num(6).unwrap_or(0),
+        )?),
         None => None,
     };
-    let offset = match caps.get(7) {
+    let offset = match caps.name("zone") {
         Some(z) => Some(zone_offset(z.as_str())?),
         None => None,
     };
@@ -178,10 +191,22 @@ fn parse_iso(text: &str, tz: Option<Tz>) -> Option<ParsedDate> {
             date,
             swappable: false,
             time,
+            seconds: caps.get(6).is_some(),
             offset,
         },
         tz,
     )
+}
+
+/// The 24-hour reading of `hour` on a 12-hour clock with `half` (`"a"` or `"p"`): 12 AM is
+/// midnight, 12 PM noon, 3 PM 15. An hour past 12 is already on a 24-hour clock, whatever
+/// marker follows it.
+fn twelve_hour(hour: u32, half: Option<&str>) -> u32 {
+    match half {
+        Some("p") if hour < 12 => hour + 12,
+        Some("a") if hour == 12 => 0,
+        _ => hour,
+    }
 }
 
 /// Unix time in seconds or milliseconds, as some analytics metas carry it.
@@ -200,6 +225,7 @@ fn parse_epoch(text: &str) -> Option<ParsedDate> {
     (MIN_YEAR..=MAX_YEAR).contains(&year).then_some(ParsedDate {
         at,
         has_time: true,
+        has_seconds: true,
         has_zone: true,
         swappable: false,
     })
@@ -211,6 +237,8 @@ fn parse_rfc2822(text: &str) -> Option<ParsedDate> {
     (MIN_YEAR..=MAX_YEAR).contains(&year).then_some(ParsedDate {
         at,
         has_time: true,
+        // `12:28` or `12:28:05`: seconds are optional in RFC 2822.
+        has_seconds: text.matches(':').count() >= 2,
         has_zone: true,
         swappable: false,
     })
@@ -596,24 +624,21 @@ fn parse_textual(text: &str, tz: Option<Tz>) -> Option<ParsedDate> {
     let (rest, time) = match &time_caps {
         Some(c) => {
             let m = c.get(0).expect("whole match");
-            let mut hour: u32 = c[1].parse().ok()?;
+            let hour: u32 = c[1].parse().ok()?;
             let minute: u32 = c[2].parse().ok()?;
             let second: u32 = c.get(3).map_or(Some(0), |s| s.as_str().parse().ok())?;
             let marker = c
                 .get(4)
                 .map(|a| a.as_str().to_ascii_lowercase())
                 .or_else(|| arabic_half_day(&text[m.end()..]));
-            match marker.as_deref() {
-                Some("p") if hour < 12 => hour += 12,
-                Some("a") if hour == 12 => hour = 0,
-                _ => {}
-            }
+            let hour = twelve_hour(hour, marker.as_deref());
             let mut rest = text.to_string();
             rest.replace_range(m.range(), " ");
             (rest, NaiveTime::from_hms_opt(hour, minute, second))
         }
         None => (text.to_string(), None),
     };
+    let seconds = time_caps.as_ref().is_some_and(|c| c.get(3).is_some());
     let (date, swappable) =
         numeric_date(&rest).or_else(|| named_month_date(&rest).map(|d| (d, false)))?;
     let offset = time.and_then(|_| {
@@ -626,6 +651,7 @@ fn parse_textual(text: &str, tz: Option<Tz>) -> Option<ParsedDate> {
             date,
             swappable,
             time,
+            seconds,
             offset,
         },
         tz,
@@ -851,6 +877,48 @@ mod tests {
         assert_eq!(iso("٢٧ يناير ٢٠٢٦"), "2026-01-27T00:00:00+00:00");
         assert_eq!(iso("3 تشرين الثاني 2025"), "2025-11-03T00:00:00+00:00");
         assert_eq!(iso("۱۴۰۴/۱۰/۰۷"), "none");
+    }
+
+    #[test]
+    fn twelve_hour_clock_with_am_pm() {
+        assert_eq!(iso("January 27, 2026 3:48 PM"), "2026-01-27T15:48:00+00:00");
+        assert_eq!(
+            iso("January 27, 2026 12:05 AM"),
+            "2026-01-27T00:05:00+00:00"
+        );
+        assert_eq!(
+            iso("January 27, 2026 12:30 PM"),
+            "2026-01-27T12:30:00+00:00"
+        );
+        assert_eq!(iso("27/01/2026 3:48 p.m."), "2026-01-27T15:48:00+00:00");
+        // ISO stamps with a 12-hour clock, which the zone-name slot used to swallow.
+        assert_eq!(iso("2026-01-27T03:48:00 PM"), "2026-01-27T15:48:00+00:00");
+        assert_eq!(iso("2026-01-27 12:05:09 AM"), "2026-01-27T00:05:09+00:00");
+        assert_eq!(
+            iso("2026-01-27 12:30 PM +03:00"),
+            "2026-01-27T12:30:00+03:00"
+        );
+        assert_eq!(iso("2026-01-27 3:48PM EST"), "2026-01-27T15:48:00-05:00");
+        // 15 PM is a 24-hour clock with a stray marker.
+        assert_eq!(iso("2026-01-27 15:48 PM"), "2026-01-27T15:48:00+00:00");
+    }
+
+    #[test]
+    fn seconds_are_reported_when_written() {
+        let with = parse_date_detailed("2026-01-27T12:28:05+03:00", None).unwrap();
+        let without = parse_date_detailed("2026-01-27T12:28+03:00", None).unwrap();
+        assert!(with.has_seconds && !without.has_seconds);
+        assert!(
+            parse_date_detailed("27 January 2026, 12:28:05", None)
+                .unwrap()
+                .has_seconds
+        );
+        assert!(
+            !parse_date_detailed("27 January 2026, 12:28", None)
+                .unwrap()
+                .has_seconds
+        );
+        assert!(!parse_date_detailed("2026-01-27", None).unwrap().has_seconds);
     }
 
     #[test]

@@ -1095,8 +1095,19 @@ impl Extractor<'_, '_> {
         let (mut source, mut best) = dated.first().cloned()?;
         for (src, p) in dated.iter().skip(1) {
             let precision = |p: &ParsedDate| u8::from(p.has_time) * 2 + u8::from(p.has_zone);
+            // The same minute written with its seconds is the more precise reading of it
+            // (`12:28` in a meta, `12:28:41` in JSON-LD): the shorter one must not win by
+            // coming first.
+            let same_minute = best.has_time
+                && !best.has_seconds
+                && p.has_seconds
+                && (p.at - best.at).num_seconds().abs() < 60
+                && p.at.timestamp() / 60 == best.at.timestamp() / 60;
             if p.at.date_naive() == best.at.date_naive() && precision(p) > precision(&best) {
                 source = format!("{src} (refining {source})");
+                best = *p;
+            } else if same_minute && precision(p) >= precision(&best) {
+                source = format!("{src} (seconds of {source})");
                 best = *p;
             }
         }
@@ -1110,10 +1121,16 @@ impl Extractor<'_, '_> {
                     && (p.at - best.at).num_seconds().abs() < 60
             }) {
                 source = format!("{src} (same instant as {source})");
-                // The offset of the local stamp, the instant of the first (often the one
-                // that keeps the seconds).
+                // The offset of the local stamp, the instant of whichever of the two kept
+                // its seconds.
+                let at = if p.has_seconds && !best.has_seconds {
+                    p.at
+                } else {
+                    best.at.with_timezone(p.at.offset())
+                };
                 best = ParsedDate {
-                    at: best.at.with_timezone(p.at.offset()),
+                    at,
+                    has_seconds: best.has_seconds || p.has_seconds,
                     ..*p
                 };
             }
@@ -1187,7 +1204,7 @@ impl Extractor<'_, '_> {
         cands.extend(Self::ld_values(ld, "dateCreated", jsonld::text));
         if let Some(d) = url_date(&self.out.article.url).or_else(|| url_date(self.s.base.as_str()))
         {
-            cands.push(("url path".to_string(), d));
+            cands.push(("url".to_string(), d));
         }
         let mut dated = self.dated("published", cands);
         if dated.is_empty() || dated.iter().all(|(_, p)| !p.has_time) {

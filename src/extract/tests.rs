@@ -907,3 +907,56 @@ fn custom_time_elements_are_times() {
         "2026-01-27T12:10:51+00:00"
     );
 }
+
+#[test]
+fn a_later_stamp_with_seconds_refines_the_same_minute() {
+    // JSON-LD comes first but says only the minute; the meta has the full stamp.
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle",
+        "datePublished": "2026-01-27T12:28+03:00"}</script>
+        <meta property="article:published_time" content="2026-01-27T12:28:41+03:00">"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-27T12:28:41+03:00"
+    );
+    // The same minute in UTC, with seconds, gives them to the local stamp.
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle",
+        "datePublished": "2026-01-27T12:28+03:00"}</script>
+        <meta property="article:published_time" content="2026-01-27T09:28:41Z">"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-27T12:28:41+03:00"
+    );
+    // A different minute is a different reading, not a more precise one.
+    let html = r#"<script type="application/ld+json">{"@type": "NewsArticle",
+        "datePublished": "2026-01-27T12:28+03:00"}</script>
+        <meta property="article:published_time" content="2026-01-27T12:29:41+03:00">"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-27T12:28:00+03:00"
+    );
+}
+
+#[test]
+fn a_visible_twelve_hour_time_is_read_on_the_afternoon() {
+    let html = r#"<h1>Headline</h1><p class="dateline">January 27, 2026 3:48 PM</p>"#;
+    let ex = run(html, "https://news.example/story");
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-27T15:48:00+00:00"
+    );
+}
+
+#[test]
+fn a_date_only_in_the_url_is_that_day_at_midnight_in_the_sites_zone() {
+    let url = Url::parse("https://news.example/20260123/story-1.html").unwrap();
+    let tz: chrono_tz::Tz = "Europe/Moscow".parse().unwrap();
+    let ex = extract_explained("<h1>Headline</h1>", &url, Some(tz));
+    assert_eq!(
+        ex.article.published.unwrap().to_rfc3339(),
+        "2026-01-23T00:00:00+03:00"
+    );
+    assert_eq!(source_of(&ex, "published"), "url");
+}
