@@ -21,7 +21,10 @@ use crate::fetch::FetchSettings;
 
 mod context;
 mod plain;
+mod sources;
 use context::Context;
+use sources::RawSitemaps;
+pub use sources::Source;
 
 /// Where feeds are written when `output_dir` is not set.
 pub const DEFAULT_OUTPUT_DIR: &str = "output";
@@ -152,6 +155,8 @@ pub struct Feed {
     pub sitemaps: crate::sitemap::Sitemaps,
     /// Whether sitemap entries are completed from their article pages (`fetch_articles`).
     pub fetch_articles: bool,
+    /// Whether `urls` are section pages or the site's own feeds (`source`).
+    pub source: Source,
 }
 
 /// A feed document format.
@@ -246,14 +251,7 @@ struct RawFeed {
     next_selector: Option<Spanned<String>>,
     sitemaps: Option<Spanned<RawSitemaps>>,
     fetch_articles: Option<bool>,
-}
-
-/// `sitemaps = "robots"` or a list of URLs.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawSitemaps {
-    Word(String),
-    List(Vec<Spanned<String>>),
+    source: Option<Spanned<String>>,
 }
 
 impl Config {
@@ -412,14 +410,8 @@ impl Config {
                         format!("feed \"{name}\": give `url` or `urls`, not both"),
                     ))
                 }
-                (None, None)
-                    if matches!(
-                        feed.sitemaps.as_ref().map(|s| s.get_ref()),
-                        Some(RawSitemaps::List(l)) if !l.is_empty()
-                    ) =>
-                {
-                    Vec::new()
-                }
+                // `sitemaps` says itself what it lacks without `url`.
+                (None, None) if feed.sitemaps.is_some() => Vec::new(),
                 (None, None) => {
                     return Err(ctx.error(
                         Some(feed_start),
@@ -501,34 +493,21 @@ impl Config {
                 .as_ref()
                 .map(|t| ctx.non_empty(t, "title").map(str::to_string))
                 .transpose()?;
-            let sitemaps = match &feed.sitemaps {
-                None => crate::sitemap::Sitemaps::None,
-                Some(raw) => match raw.get_ref() {
-                    RawSitemaps::Word(w) if w == "robots" && !urls.is_empty() => {
-                        crate::sitemap::Sitemaps::Robots
-                    }
-                    RawSitemaps::Word(w) if w == "robots" => {
-                        return Err(ctx.at(
-                            raw,
-                            format!("feed \"{name}\": sitemaps = \"robots\" needs `url` (the site whose robots.txt is read)"),
-                        ))
-                    }
-                    RawSitemaps::Word(_) => {
-                        return Err(ctx.at(
-                            raw,
-                            format!("feed \"{name}\": `sitemaps` is \"robots\" or a list of sitemap URLs"),
-                        ))
-                    }
-                    RawSitemaps::List(list) if list.is_empty() => {
-                        return Err(ctx.at(raw, format!("feed \"{name}\": `sitemaps` is empty")))
-                    }
-                    RawSitemaps::List(list) => crate::sitemap::Sitemaps::List(
-                        list.iter()
-                            .map(|u| ctx.http_url(u, "sitemaps"))
-                            .collect::<Result<Vec<_>, _>>()?,
-                    ),
-                },
-            };
+            let sitemaps = ctx.sitemaps(feed.sitemaps.as_ref(), name, !urls.is_empty())?;
+            let section_only = [
+                (
+                    "article_selector",
+                    feed.article_selector.as_ref().map(|s| s.span().start),
+                ),
+                (
+                    "next_selector",
+                    feed.next_selector.as_ref().map(|s| s.span().start),
+                ),
+                ("pages", feed.pages.as_ref().map(|s| s.span().start)),
+            ]
+            .into_iter()
+            .find_map(|(key, at)| Some((key, at?)));
+            let source = ctx.source(feed.source.as_ref(), name, section_only, !urls.is_empty())?;
             let site = match (&sitemaps, urls.first()) {
                 (_, Some(url)) => url.clone(),
                 (crate::sitemap::Sitemaps::List(list), None) => {
@@ -568,6 +547,7 @@ impl Config {
                 site,
                 sitemaps,
                 fetch_articles: feed.fetch_articles.unwrap_or(true),
+                source,
             });
         }
 

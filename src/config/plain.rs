@@ -13,11 +13,7 @@ pub(super) fn rewrite(message: &str, text: &str, offset: Option<usize>) -> Strin
     let key = offset.and_then(|o| key_before(text, o));
     if message.starts_with("data did not match any variant of untagged enum") {
         let subject = key.map_or_else(|| "the value".to_string(), |k| format!("`{k}`"));
-        return if message.ends_with("RawSitemaps") {
-            format!("{subject} must be \"robots\" or a list of sitemap URLs")
-        } else {
-            format!("{subject} has a value of the wrong kind")
-        };
+        return format!("{subject} has a value of the wrong kind");
     }
     for (prefix, is_type) in [("invalid type: ", true), ("invalid value: ", false)] {
         if let Some(rest) = message.strip_prefix(prefix) {
@@ -192,14 +188,14 @@ mod tests {
     }
 
     #[test]
-    fn sitemaps_of_the_wrong_kind_say_what_they_may_be() {
+    fn a_shape_the_value_may_not_take_quotes_what_it_may_be() {
         assert_eq!(
             rewrite(
-                "data did not match any variant of untagged enum RawSitemaps",
+                "invalid type: integer `5`, expected \"robots\" or a list of sitemap URLs",
                 "sitemaps = 5",
                 Some(11)
             ),
-            "`sitemaps` must be \"robots\" or a list of sitemap URLs"
+            "`sitemaps` must be \"robots\" or a list of sitemap URLs, got 5"
         );
     }
 
