@@ -10,6 +10,8 @@
 
 mod jsonld;
 mod text;
+// The upstream feed's entries are cleaned like page values.
+pub(crate) use text::{clean_text, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS};
 
 use crate::date::{parse_date_detailed, ParsedDate};
 use crate::model::Article;
@@ -20,7 +22,7 @@ use regex::Regex;
 use scraper::{ElementRef, Html};
 use serde_json::Value;
 use std::sync::LazyLock;
-use text::{clean_text, normalize_lang, push_keywords, resolve_url, strip_site_suffix};
+use text::{normalize_lang, push_keywords, resolve_url, strip_site_suffix};
 use url::Url;
 
 /// Where one extracted value came from, for `sitefeed probe`.

@@ -15,6 +15,9 @@
 //!    the index page and the OPML list (pure, deterministic).
 //! 7. [`output`]: the only code that writes to `output/`, atomically.
 //!
+//! Besides section pages, a feed's articles may come from the site's [`sitemap`]s or from
+//! the feed it publishes itself ([`upstream`], `source = "feed"`).
+//!
 //! [`run`] drives one pass over the configured feeds and returns a report; [`schedule`] runs
 //! passes for `sitefeed watch`; [`probe`] shows one page's extraction. `main` parses the
 //! command line ([`cli`]) and maps outcomes to exit codes.
@@ -39,4 +42,5 @@ pub mod shard;
 pub mod sitemap;
 pub mod status;
 pub mod store;
+pub mod upstream;
 pub mod words;

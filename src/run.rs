@@ -357,7 +357,19 @@ impl Pass<'_> {
 
         let mut sections = Vec::new();
         let mut section_failed = false;
-        for url in &feed.urls {
+        let previous = |url: &Url| {
+            let state = self.store().page_state(url.as_str());
+            state.ok().flatten().map(|p| p.validators)
+        };
+        if feed.source == crate::config::Source::Feed {
+            let found = crate::upstream::collect(self.fetcher, feed, &policy, &previous);
+            self.take_collected(found, &mut sections, &mut report, &mut section_failed);
+        }
+        let section_urls = match feed.source {
+            crate::config::Source::Section => feed.urls.as_slice(),
+            crate::config::Source::Feed => &[],
+        };
+        for url in section_urls {
             for page_url in self.section_pages(feed, url, &policy, &mut sections, &mut status) {
                 section_failed |= page_url.is_err();
                 if let Err(err) = page_url {
@@ -367,25 +379,8 @@ impl Pass<'_> {
         }
 
         if feed.sitemaps != crate::sitemap::Sitemaps::None {
-            let previous = |url: &Url| {
-                let state = self.store().page_state(url.as_str());
-                state.ok().flatten().map(|p| p.validators)
-            };
             let found = crate::sitemap::collect(self.fetcher, feed, &policy, &previous);
-            section_failed |= !found.errors.is_empty();
-            report.errors.extend(found.errors);
-            sections.extend(found.passes.into_iter().map(|p| SectionPass {
-                url: p.url,
-                state: p.validators.map(|validators| PageState {
-                    validators,
-                    title: None,
-                }),
-                listed: p.listed,
-            }));
-            self.hints
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .extend(found.hints);
+            self.take_collected(found, &mut sections, &mut report, &mut section_failed);
         }
 
         let mut seen = HashSet::new();
@@ -427,6 +422,32 @@ impl Pass<'_> {
         }
         self.store().set_feed_status(&feed.name, &status)?;
         Ok(report)
+    }
+
+    /// Adds what sitemaps or an upstream feed gave to the pass: their documents as sections
+    /// (stored like section pages, for conditional requests next time), their account of
+    /// each article as hints, their failures to the report.
+    fn take_collected(
+        &self,
+        found: crate::sitemap::Collected,
+        sections: &mut Vec<SectionPass>,
+        report: &mut FeedReport,
+        failed: &mut bool,
+    ) {
+        *failed |= !found.errors.is_empty();
+        report.errors.extend(found.errors);
+        sections.extend(found.passes.into_iter().map(|p| SectionPass {
+            url: p.url,
+            state: p.validators.map(|validators| PageState {
+                validators,
+                title: p.title,
+            }),
+            listed: p.listed,
+        }));
+        self.hints
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(found.hints);
     }
 
     /// Fetches section page `url` and, up to the feed's `pages`, the pages its next links lead

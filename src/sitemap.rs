@@ -65,7 +65,7 @@ pub struct Document {
     pub entries: Vec<Entry>,
 }
 
-/// Fills the gaps of `article` (from the page) with what the sitemap said.
+/// Fills the gaps of `article` (from the page) with what the sitemap (or upstream feed) said.
 pub fn fill_from_hint(article: &mut Article, hint: &Article) {
     if article.title.is_none() {
         article.title = hint.title.clone();
@@ -81,6 +81,12 @@ pub fn fill_from_hint(article: &mut Article, hint: &Article) {
     }
     if article.language.is_none() {
         article.language = hint.language.clone();
+    }
+    if article.description.is_none() {
+        article.description = hint.description.clone();
+    }
+    if article.author.is_none() {
+        article.author = hint.author.clone();
     }
 }
 
@@ -267,7 +273,7 @@ pub enum Sitemaps {
     List(Vec<Url>),
 }
 
-/// One urlset read (or found unchanged) in a pass.
+/// One urlset (or upstream feed) read, or found unchanged, in a pass.
 #[derive(Debug, Clone)]
 pub struct SitemapPass {
     pub url: Url,
@@ -275,6 +281,8 @@ pub struct SitemapPass {
     pub validators: Option<crate::fetch::Validators>,
     /// Normalised article URLs it lists that the feed keeps, newest first.
     pub listed: Vec<String>,
+    /// The document's own title (an upstream feed's), the feed's default title.
+    pub title: Option<String>,
 }
 
 /// What a feed's sitemaps gave in one pass.
@@ -357,6 +365,7 @@ pub fn collect(
                 url,
                 validators: None,
                 listed: Vec::new(),
+                title: None,
             }),
             Ok(crate::fetch::Streamed::Read { validators, .. }) => {
                 let doc = doc.unwrap_or_default();
@@ -382,6 +391,7 @@ pub fn collect(
                     url,
                     validators: Some(validators),
                     listed: Vec::new(),
+                    title: None,
                 });
                 entries.extend(doc.entries.into_iter().map(|e| (index, e)));
             }
