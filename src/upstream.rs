@@ -19,7 +19,7 @@ use crate::sitemap::{Collected, SitemapPass};
 
 /// What one document fetched for the feed turned out to be.
 enum Body {
-    Feed(feed_rs::model::Feed),
+    Feed(Box<feed_rs::model::Feed>),
     /// An HTML page, and the feeds it advertises.
     Page {
         title: Option<String>,
@@ -162,7 +162,7 @@ fn fetch(
 /// A feed when feed-rs reads it; else an HTML page and the feeds it advertises.
 fn classify(bytes: &[u8], url: &Url) -> Result<Body, String> {
     match feed_rs::parser::parse(bytes) {
-        Ok(doc) => Ok(Body::Feed(doc)),
+        Ok(doc) => Ok(Body::Feed(Box::new(doc))),
         Err(err) => {
             let (html, _) = crate::charset::decode_html(bytes, None);
             if !html.to_ascii_lowercase().contains("<html") && !html.contains("<link") {
