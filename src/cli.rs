@@ -47,6 +47,15 @@ pub enum Command {
     /// the article links found on a section page and the rule that found each; `probe --json
     /// FILE...` reads saved pages and prints one JSON object per page.
     Probe(ProbeArgs),
+    /// Read a section page, say what sitefeed finds on it, and append its [[feed]] to the
+    /// config.
+    ///
+    /// Prints the links found (the first five with their titles), the feeds the page
+    /// advertises and the sitemap robots.txt names; the new block gets a name from the URL's
+    /// path (`world` from `/world/`), the page's title, and an article_selector only when
+    /// automatic discovery finds nothing. Comments and layout of the config are kept; the
+    /// result must pass `check` before it is saved. Uses the global --config.
+    Add(AddArgs),
     /// Validate the config without any network access.
     Check {
         /// Also print how many feeds and hosts each of N shards gets.
@@ -75,6 +84,19 @@ pub struct ConfigArg {
         global = true
     )]
     pub path: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// The section page to make a feed of.
+    #[arg(value_name = "URL")]
+    pub url: String,
+    /// The feed's name (its output file stem); derived from the URL's path when not given.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Print the block instead of writing it to the config.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, clap::Args)]

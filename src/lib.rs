@@ -19,9 +19,11 @@
 //! the feed it publishes itself ([`upstream`], `source = "feed"`).
 //!
 //! [`run`] drives one pass over the configured feeds and returns a report; [`schedule`] runs
-//! passes for `sitefeed watch`; [`probe`] shows one page's extraction. `main` parses the
+//! passes for `sitefeed watch`; [`probe`] shows one page's extraction; [`add`] appends a
+//! feed for a section page to the config. `main` parses the
 //! command line ([`cli`]) and maps outcomes to exit codes.
 
+pub mod add;
 pub mod charset;
 pub mod cli;
 pub mod config;

@@ -44,6 +44,17 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::Add(args) => match sitefeed::add::run(&args, &config.path) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err @ sitefeed::add::AddError::Usage(_)) => {
+                eprintln!("sitefeed: {err}");
+                ExitCode::from(2)
+            }
+            Err(err) => {
+                eprintln!("sitefeed: {err}");
+                ExitCode::from(1)
+            }
+        },
         Command::Check { shards } => match Config::load(&config.path) {
             Ok(loaded) => {
                 if let Some(err) = shards.and_then(|n| check_shards(&loaded, n).err()) {

@@ -491,3 +491,138 @@ max_age = "2d"
     let feed: Value = serde_json::from_slice(&work.output("world.json")).unwrap();
     assert_eq!(feed["title"], "Example World");
 }
+
+/// A config kept by hand: comments everywhere and one feed already there.
+fn commented_config(server: &Server) -> String {
+    let header = config(server, "");
+    format!(
+        "# Feeds we keep by hand.\n{header}\n# The economy desk (sitemap only).\n[[feed]]\n\
+         name = \"economy\"   # short name\nsitemaps = [\"{}/economy.xml\"]\n",
+        server.base()
+    )
+}
+
+#[test]
+fn add_writes_a_block_that_check_accepts_and_that_makes_the_hand_written_feed() {
+    let server = Server::start();
+    serve_site(&server, true);
+    server.route(
+        "/robots.txt",
+        Response::ok(
+            "text/plain",
+            format!("User-agent: *\nSitemap: {}/news.xml\n", server.base()),
+        ),
+    );
+    let work = Workdir::new();
+    let original = commented_config(&server);
+    let path = work.write_config(&original);
+    let section = server.url("/world/");
+    let outcome = work.sitefeed(&["add", &section, "--config", path.to_str().unwrap()]);
+    outcome.assert_code(0);
+    let out = &outcome.stdout;
+    assert!(out.contains("title    World - Example News"), "{out}");
+    assert!(out.contains("links    3"), "{out}");
+    assert!(out.contains("1. Talks Resume in Geneva  <"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "feed     {}/world/rss.xml  [RSS \"World\"]",
+            server.base()
+        )),
+        "{out}"
+    );
+    assert!(out.contains("you may not need sitefeed"), "{out}");
+    assert!(
+        out.contains(&format!("sitemap  {}/news.xml", server.base())),
+        "{out}"
+    );
+    assert!(out.contains("added feed \"world\""), "{out}");
+
+    let edited = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        edited.starts_with(&original),
+        "comments and layout kept:\n{edited}"
+    );
+    let block = &edited[original.len()..];
+    assert_eq!(
+        block,
+        format!(
+            "\n[[feed]]\nname = \"world\"\ntitle = \"World - Example News\"\nurl = \"{section}\"\n"
+        )
+    );
+    assert!(
+        !block.contains("article_selector"),
+        "discovery found the list"
+    );
+    work.check().assert_code(0);
+    work.run_with(&["--feed", "world"]).assert_code(0);
+
+    let by_hand = Workdir::new();
+    by_hand.write_config(&config(
+        &server,
+        r#"
+[[feed]]
+name = "world"
+title = "World - Example News"
+url = "{{BASE}}/world/"
+"#,
+    ));
+    by_hand.run().assert_code(0);
+    for file in ["world.json", "world.atom", "world.rss"] {
+        assert_eq!(
+            work.output_text(file),
+            by_hand.output_text(file),
+            "{file} differs"
+        );
+    }
+    assert_eq!(json_items(&work, "world").len(), 3);
+}
+
+#[test]
+fn add_refuses_a_name_that_exists_and_dry_run_writes_nothing() {
+    let server = Server::start();
+    serve_site(&server, false);
+    let work = Workdir::new();
+    let original = commented_config(&server);
+    let path = work.write_config(&original);
+    let config_arg = path.to_str().unwrap();
+    let section = server.url("/world/");
+
+    let outcome = work.sitefeed(&["add", &section, "--name", "Economy", "--config", config_arg]);
+    outcome.assert_code(2);
+    assert!(
+        outcome
+            .stderr
+            .contains("a feed named \"economy\" exists already"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(server.requests().is_empty(), "refused before any request");
+
+    // -c before the command works as well as --config after it.
+    let outcome = work.sitefeed(&[
+        "-c",
+        config_arg,
+        "add",
+        &section,
+        "--name",
+        "world",
+        "--dry-run",
+    ]);
+    outcome.assert_code(0);
+    assert!(
+        outcome.stdout.contains("--dry-run: nothing written"),
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome.stdout.contains(&format!(
+            "[[feed]]\nname = \"world\"\ntitle = \"World - Example News\"\nurl = \"{section}\"\n"
+        )),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+
+    let outcome = work.sitefeed(&["add", "ftp://e.com/", "--config", config_arg]);
+    outcome.assert_code(2);
+}
