@@ -18,7 +18,13 @@ impl Filter {
                 return false;
             }
         }
-        let article = &entry.article;
+        self.matches(&entry.article, true)
+    }
+
+    /// Whether `article` passes `exclude` and (when `include_too`) `include`. Sitemaps and
+    /// upstream feeds check what they say of an article before it is fetched: an excluded one
+    /// is never requested, while `include` may match only what the page says.
+    pub fn matches(&self, article: &crate::model::Article, include_too: bool) -> bool {
         let fields = || {
             article
                 .title
@@ -28,7 +34,7 @@ impl Filter {
                 .chain(article.keywords.iter().map(String::as_str))
         };
         let matches = |re: &std::sync::Arc<regex::Regex>| fields().any(|f| re.is_match(f));
-        (self.include.is_empty() || self.include.iter().any(matches))
+        (!include_too || self.include.is_empty() || self.include.iter().any(matches))
             && !self.exclude.iter().any(matches)
     }
 }

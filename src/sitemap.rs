@@ -355,6 +355,7 @@ pub fn collect(
             on_site(&u, &feed.site, &feed.allowed_hosts, feed.rules.pattern.as_deref())
                 // An undated entry is kept: plain sitemaps often give no lastmod.
                 && e.date().is_none_or(|d| d >= oldest)
+                && feed.filter.matches(&e.hint(), !feed.fetch_articles)
         };
         let mut sink = |body: &mut dyn Read| {
             doc = Some(self::read(body, limit, &mut keep)?);

@@ -99,7 +99,7 @@ pub fn collect(
                         &feed.allowed_hosts,
                         feed.rules.pattern.as_deref(),
                     )
-                })
+                }) && feed.filter.matches(a, !feed.fetch_articles)
             })
             .collect();
         // Newest first, undated last; stable, so the feed's order breaks ties.
