@@ -19,8 +19,10 @@ use url::Url;
 use crate::discover::Rules;
 use crate::fetch::FetchSettings;
 
+mod browser;
 mod context;
 mod plain;
+pub use browser::{RenderMode, Rendering};
 use context::Context;
 
 /// Where feeds are written when `output_dir` is not set.
@@ -122,6 +124,9 @@ pub struct Config {
     pub refresh_interval: Duration,
     /// The title of `index.html` and `feeds.opml`.
     pub title: String,
+    /// Chromium for `render = "browser"` feeds as the config names it (`browser`); `None`
+    /// leaves it to `SITEFEED_CHROMIUM` and `PATH` (see [`crate::browser::locate`]).
+    pub browser: Option<PathBuf>,
     pub feeds: Vec<Feed>,
 }
 
@@ -152,6 +157,8 @@ pub struct Feed {
     pub sitemaps: crate::sitemap::Sitemaps,
     /// Whether sitemap entries are completed from their article pages (`fetch_articles`).
     pub fetch_articles: bool,
+    /// How its pages are loaded: over HTTP, or rendered in Chromium.
+    pub render: Rendering,
 }
 
 /// A feed document format.
@@ -220,6 +227,7 @@ struct RawConfig {
     title: Option<Spanned<String>>,
     max_items: Option<Spanned<i64>>,
     timezone: Option<Spanned<String>>,
+    browser: Option<Spanned<String>>,
     #[serde(default)]
     feed: Vec<Spanned<RawFeed>>,
 }
@@ -246,6 +254,9 @@ struct RawFeed {
     next_selector: Option<Spanned<String>>,
     sitemaps: Option<Spanned<RawSitemaps>>,
     fetch_articles: Option<bool>,
+    render: Option<Spanned<String>>,
+    render_articles: Option<Spanned<bool>>,
+    wait_for: Option<Spanned<String>>,
 }
 
 /// `sitemaps = "robots"` or a list of URLs.
@@ -383,6 +394,7 @@ impl Config {
         };
         let max_items = ctx.max_items(raw.max_items.as_ref(), DEFAULT_MAX_ITEMS)?;
         let timezone = raw.timezone.as_ref().map(|s| ctx.timezone(s)).transpose()?;
+        let browser = ctx.browser_path(raw.browser.as_ref(), dir)?;
 
         if raw.feed.is_empty() {
             return Err(ctx.error(None, "no [[feed]] is configured"));
@@ -568,6 +580,12 @@ impl Config {
                 site,
                 sitemaps,
                 fetch_articles: feed.fetch_articles.unwrap_or(true),
+                render: ctx.rendering(
+                    name,
+                    feed.render.as_ref(),
+                    feed.render_articles.as_ref(),
+                    feed.wait_for.as_ref(),
+                )?,
             });
         }
 
@@ -597,6 +615,7 @@ impl Config {
                 Some(t) => ctx.non_empty(t, "title")?.to_string(),
                 None => DEFAULT_TITLE.to_string(),
             },
+            browser,
             feeds,
         })
     }
