@@ -56,12 +56,14 @@ impl Context<'_> {
             Some(value) => match value.get_ref().as_str() {
                 "http" => RenderMode::Http,
                 "browser" => RenderMode::Browser,
-                other => return Err(self.at(
-                    value,
-                    format!(
+                other => {
+                    return Err(self.at(
+                        value,
+                        format!(
                         "feed \"{name}\": unknown render \"{other}\" (use \"http\" or \"browser\")"
                     ),
-                )),
+                    ))
+                }
             },
         };
         let needs_browser = |key: &str, at: usize| {
