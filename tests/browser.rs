@@ -361,7 +361,19 @@ fn wait_for_is_honoured() {
              </script></body></html>",
         ),
     );
+    // Built by a timer soon after load: seen without wait_for (the tab's timers are not
+    // throttled as a background tab's would be).
+    server.route(
+        "/soon/",
+        Response::html(
+            "<!doctype html><html><body><ul id=\"list\"></ul><script>\
+             setTimeout(() => { document.getElementById('list').innerHTML = \
+             '<li><a href=\"/news/2026/01/27/story-2.html\">Two</a></li>'; }, 300);\
+             </script></body></html>",
+        ),
+    );
     server.route("/news/2026/01/27/story-1.html", Response::html(article(1)));
+    server.route("/news/2026/01/27/story-2.html", Response::html(article(2)));
     let site = Site::new(&common::config_with(
         &server,
         &[("timeout", "\"15s\"")],
@@ -370,7 +382,9 @@ fn wait_for_is_honoured() {
          [[feed]]\nname = \"hasty\"\nurl = \"{{BASE}}/late/?again\"\narticle_selector = \"#list a\"\n\
          render = \"browser\"\n\
          [[feed]]\nname = \"never\"\nurl = \"{{BASE}}/late/?never\"\narticle_selector = \"#list a\"\n\
-         render = \"browser\"\nwait_for = \"#list .nothing\"\n",
+         render = \"browser\"\nwait_for = \"#list .nothing\"\n\
+         [[feed]]\nname = \"soon\"\nurl = \"{{BASE}}/soon/\"\narticle_selector = \"#list a\"\n\
+         render = \"browser\"\n",
     ));
     let outcome = site.run(&["run"], &[]);
     outcome.assert_code(1);
@@ -379,6 +393,10 @@ fn wait_for_is_honoured() {
         vec![server.url("/news/2026/01/27/story-1.html")]
     );
     assert_eq!(feed_links(&site, "hasty"), Vec::<String>::new());
+    assert_eq!(
+        feed_links(&site, "soon"),
+        vec![server.url("/news/2026/01/27/story-2.html")]
+    );
     assert!(
         outcome.stderr.contains("feed never: ")
             && outcome
@@ -575,4 +593,73 @@ fn no_chromium_outlives_a_page_load_timeout() {
         started.elapsed()
     );
     site.assert_no_chromium("after a page-load timeout");
+}
+
+#[test]
+fn check_refuses_bad_render_keys_at_their_line_and_column() {
+    let server = Server::start();
+    for (keys, position, words) in [
+        (
+            "render = \"firefox\"\n",
+            ":9:10: ",
+            "unknown render \"firefox\"",
+        ),
+        ("render = 1\n", ":9:10: ", "`render`"),
+        (
+            "render = \"browser\"\nrender_articles = \"yes\"\n",
+            ":10:19: ",
+            "`render_articles`",
+        ),
+        (
+            "render = \"browser\"\nwait_for = \"ul >> [\"\n",
+            ":10:12: ",
+            "is not a valid CSS selector",
+        ),
+        (
+            "wait_for = \"ul a\"\n",
+            ":9:12: ",
+            "`wait_for` needs render = \"browser\"",
+        ),
+        (
+            "render = \"browser\"\nrender_later = true\n",
+            ":10:1: ",
+            "render_later",
+        ),
+    ] {
+        let site = Site::new(&common::config(
+            &server,
+            &format!("[[feed]]\nname = \"spa\"\nurl = \"{{{{BASE}}}}/news/\"\n{keys}"),
+        ));
+        let outcome = site.run(&["check"], &[]);
+        outcome.assert_code(2);
+        let line = outcome.stderr.trim();
+        assert!(
+            !line.contains('\n') && line.contains(position) && line.contains(words),
+            "{keys}: {line}"
+        );
+    }
+}
+
+#[test]
+fn no_chromium_outlives_sigkill_of_run_mid_render() {
+    if !have_chromium() {
+        return;
+    }
+    let server = Server::start();
+    serve_stuck(&server);
+    let site = Site::new(&common::config(
+        &server,
+        "[[feed]]\nname = \"spa\"\nurl = \"{{BASE}}/news/\"\nrender = \"browser\"\n",
+    ));
+    let child = site.spawn(&["run"], &[]);
+    site.wait_for_chromium();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while server.requests_for("/static/list.js").is_empty() {
+        assert!(Instant::now() < deadline, "the render never started");
+        thread::sleep(Duration::from_millis(50));
+    }
+    // SAFETY: kill(2) on our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    finish(child, Duration::from_secs(10));
+    site.assert_no_chromium("after SIGKILL of run");
 }

@@ -46,6 +46,11 @@ const SWITCHES: &[&str] = &[
     "--disable-breakpad",
     "--disable-dev-shm-usage",
     "--mute-audio",
+    // A tab nobody looks at gets its timers slowed to one a second; a list built from a
+    // timer would then come after the page is read.
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
     "--no-pings",
     "--blink-settings=imagesEnabled=false",
 ];

@@ -116,10 +116,10 @@ impl<'a> Render<'a> {
 
     pub(super) fn run(mut self) -> Result<Page, FetchError> {
         let result = self.load();
-        if result.is_err() {
-            // Whatever is still loading would go on asking for requests.
-            let _ = self.conn.send("Page.stopLoading", json!({}));
-        }
+        // The page's scripts would go on asking for requests while the next page loads.
+        let _ = self
+            .conn
+            .send("Page.navigate", json!({ "url": "about:blank" }));
         result
     }
 
