@@ -663,3 +663,38 @@ fn no_chromium_outlives_sigkill_of_run_mid_render() {
     finish(child, Duration::from_secs(10));
     site.assert_no_chromium("after SIGKILL of run");
 }
+
+#[test]
+fn browser_loads_keep_the_per_host_delay_and_allowed_hosts() {
+    if !have_chromium() {
+        return;
+    }
+    let server = Server::start();
+    let other = Server::start_on("127.0.0.2");
+    serve_site(&server, &other);
+    let site = Site::new(&common::config_with(
+        &server,
+        &[("delay", "\"400ms\"")],
+        "[[feed]]\nname = \"spa\"\nurl = \"{{BASE}}/news/\"\narticle_selector = \"#list a\"\n\
+         render = \"browser\"\nallowed_hosts = [\"127.0.0.2\"]\n",
+    ));
+    site.run(&["run"], &[]).assert_code(0);
+    assert_eq!(feed_links(&site, "spa"), stories(&server));
+    // The allowed host is loaded, after its own robots.txt.
+    assert_eq!(other.paths(), ["/robots.txt", "/tracker.js"]);
+    let requests = server.requests();
+    for pair in requests.windows(2) {
+        let gap = pair[1].received.duration_since(pair[0].received);
+        assert!(
+            gap >= Duration::from_millis(380),
+            "{} then {} after {gap:?}",
+            pair[0].target,
+            pair[1].target
+        );
+    }
+    let paths: Vec<_> = requests.iter().map(|r| r.path()).collect();
+    assert!(
+        paths.contains(&"/static/list.js") && paths.contains(&"/api/list.json"),
+        "{paths:?}"
+    );
+}
