@@ -571,10 +571,20 @@ fn no_chromium_outlives_a_page_load_timeout() {
         "/slow/",
         Response::html("<html><body></body></html>").delay(Duration::from_secs(20)),
     );
+    // A script that never yields: the tab answers nothing more, so the browser is replaced.
+    server.route(
+        "/busy/",
+        Response::html("<html><body><script>while (true) {}</script></body></html>"),
+    );
+    let other = Server::start_on("127.0.0.2");
+    serve_site(&server, &other);
     let site = Site::new(&common::config_with(
         &server,
         &[("timeout", "\"2s\"")],
-        "[[feed]]\nname = \"slow\"\nurl = \"{{BASE}}/slow/\"\nrender = \"browser\"\n",
+        "[[feed]]\nname = \"slow\"\nurl = \"{{BASE}}/slow/\"\nrender = \"browser\"\n\
+         [[feed]]\nname = \"busy\"\nurl = \"{{BASE}}/busy/\"\nrender = \"browser\"\n\
+         [[feed]]\nname = \"spa\"\nurl = \"{{BASE}}/news/\"\narticle_selector = \"#list a\"\n\
+         render = \"browser\"\n",
     ));
     let started = Instant::now();
     let outcome = site.run(&["run"], &[]);
@@ -588,10 +598,18 @@ fn no_chromium_outlives_a_page_load_timeout() {
         outcome.stderr
     );
     assert!(
-        started.elapsed() < Duration::from_secs(15),
+        outcome.stderr.contains("feed busy: ")
+            && outcome.stderr.matches("did not load it within").count() == 2,
+        "{}",
+        outcome.stderr
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
         "{:?}",
         started.elapsed()
     );
+    // The pages after them are rendered by a browser started afresh.
+    assert_eq!(feed_links(&site, "spa"), stories(&server));
     site.assert_no_chromium("after a page-load timeout");
 }
 

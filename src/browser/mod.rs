@@ -175,8 +175,9 @@ impl Lazy {
             State::Running(browser) => {
                 let result = browser.render(request);
                 if let Err(FetchError::Transport { message, .. }) = &result {
-                    // A browser that crashed or hung is replaced for the next page.
-                    if message.starts_with(render::BROKEN) {
+                    // A browser that crashed or hung is killed, and replaced for the next page.
+                    if message.starts_with(render::BROKEN) || message.starts_with(render::TIMED_OUT)
+                    {
                         *state = State::NotStarted;
                     }
                 }

@@ -16,6 +16,9 @@ use crate::fetch::{FetchError, Page, Validators};
 /// How a message about a browser that stopped answering starts: [`super::Lazy`] then starts
 /// a new one for the next page.
 pub(super) const BROKEN: &str = "the browser stopped answering";
+/// How the message about a page that did not load in time starts: the browser may be stuck
+/// (a script in an endless loop answers nothing), so [`super::Lazy`] replaces it too.
+pub(super) const TIMED_OUT: &str = "the browser did not load it within";
 /// After `load`, how long to wait at most for the network to go quiet (a page that polls
 /// forever never does).
 const SETTLE: Duration = Duration::from_secs(5);
@@ -338,10 +341,7 @@ impl<'a> Render<'a> {
     }
 
     fn timed_out(&self) -> FetchError {
-        self.failure(format!(
-            "the browser did not load it within {:?} (timeout)",
-            self.timeout
-        ))
+        self.failure(format!("{TIMED_OUT} {:?} (timeout)", self.timeout))
     }
 
     fn failure(&self, message: String) -> FetchError {
