@@ -1041,6 +1041,45 @@ mod tests {
     }
 
     #[test]
+    fn admit_applies_the_feeds_hosts_and_robots_to_browser_requests() {
+        let fetcher = Fetcher::new(FetchSettings {
+            delay: Duration::ZERO,
+            ..FetchSettings::default()
+        });
+        fetcher.load_robots(vec![RobotsRecord {
+            host: "news.example".into(),
+            body: "User-agent: *\nDisallow: /api/\n".into(),
+            unreachable: false,
+            fetched_at: SystemTime::now(),
+        }]);
+        let page = Url::parse("https://news.example/world/").unwrap();
+        let url = |u: &str| Url::parse(u).unwrap();
+        let policy = Policy {
+            allowed_hosts: vec!["cdn.example".into()],
+            respect_robots: true,
+        };
+        assert!(fetcher
+            .admit(&url("https://www.news.example/app.js"), &page, &policy)
+            .is_ok());
+        let err = fetcher
+            .admit(&url("https://news.example/api/list"), &page, &policy)
+            .unwrap_err();
+        assert!(matches!(err, FetchError::Robots { .. }), "{err}");
+        let err = fetcher
+            .admit(&url("https://tracker.example/t.js"), &page, &policy)
+            .unwrap_err();
+        assert!(err.to_string().contains("allowed_hosts"), "{err}");
+        assert!(fetcher
+            .admit(&url("data:text/plain,x"), &page, &policy)
+            .is_err());
+        assert_eq!(
+            fetcher.stats().requests,
+            1,
+            "only what was let through counts"
+        );
+    }
+
+    #[test]
     fn robots_sitemap_lines_are_resolved_once_each() {
         let fetcher = Fetcher::new(FetchSettings::default());
         fetcher.load_robots(vec![RobotsRecord {

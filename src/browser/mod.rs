@@ -190,3 +190,24 @@ impl Lazy {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn programs_are_paths_to_executables_or_names_in_path() {
+        assert_eq!(
+            find_program(Path::new("/bin/sh")),
+            Some(PathBuf::from("/bin/sh"))
+        );
+        assert_eq!(find_program(Path::new("/nonexistent/chromium")), None);
+        assert_eq!(
+            find_program(Path::new("/etc/hostname")),
+            None,
+            "not executable"
+        );
+        assert!(find_program(Path::new("sh")).is_some_and(|p| p.is_absolute()));
+        assert_eq!(find_program(Path::new("no-such-program-sitefeed")), None);
+    }
+}
