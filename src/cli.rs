@@ -116,6 +116,10 @@ pub struct ProbeArgs {
     /// With --json: the address the files were fetched from, for resolving relative links.
     #[arg(long, value_name = "URL", requires = "json")]
     pub url: Option<String>,
+    /// Load the page in headless Chromium (`browser`) or over HTTP (`http`); with --feed,
+    /// that feed's `render` (and `wait_for`) is the default.
+    #[arg(long, value_name = "MODE", value_parser = ["http", "browser"], conflicts_with = "json")]
+    pub render: Option<String>,
     /// With --json: a JSON-lines manifest of pages (`file`, `url`, `id`).
     #[arg(long, value_name = "PATH", requires = "json")]
     pub manifest: Option<PathBuf>,

@@ -75,6 +75,12 @@ pub enum FetchError {
     Empty { url: Url },
     #[error("GET {url}: {address} is a loopback, private or link-local address (block_private_addresses)")]
     Private { url: Url, address: String },
+    /// A request a rendered page made to a host that is not the feed's.
+    #[error("GET {url}: {host} is not one of the feed's hosts (add it to allowed_hosts)")]
+    OffSite { url: Url, host: String },
+    /// `render = "browser"` without a browser to run; the message says how to get one.
+    #[error("{message}")]
+    NoBrowser { message: String },
 }
 
 impl FetchError {
@@ -475,6 +481,47 @@ impl Fetcher {
         let result = self.send(url, validators, sink);
         host.next_slot = Instant::now() + self.settings.delay.max(host.crawl_delay);
         result
+    }
+
+    /// Lets a request that Chromium is about to send for a rendered `page` go out under
+    /// `policy`, as if this fetcher sent it: an http(s) URL on the page's site or the feed's
+    /// `allowed_hosts`, allowed by robots.txt, after the host's gap (which starts again now,
+    /// since when the browser's response ends is not seen here). Counted as a request.
+    pub fn admit(&self, url: &Url, page: &Url, policy: &Policy) -> Result<(), FetchError> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(FetchError::Transport {
+                url: url.clone(),
+                message: "only http and https are loaded".into(),
+            });
+        }
+        if !redirect_allowed(page, url, &policy.allowed_hosts) {
+            return Err(FetchError::OffSite {
+                url: url.clone(),
+                host: url.host_str().unwrap_or_default().to_string(),
+            });
+        }
+        if self.settings.block_private_addresses {
+            check_public(url)?;
+        }
+        let host = self.host(url.host_str().unwrap_or_default());
+        let mut host = host.lock().unwrap_or_else(|e| e.into_inner());
+        if policy.respect_robots {
+            self.check_robots(&mut host, url)?;
+        }
+        let now = Instant::now();
+        if host.next_slot > now {
+            std::thread::sleep(host.next_slot - now);
+        }
+        host.next_slot = Instant::now() + self.settings.delay.max(host.crawl_delay);
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        debug!("GET {url} (browser)");
+        Ok(())
+    }
+
+    /// The settings this fetcher was made with: the browser reuses its User-Agent, timeout
+    /// and body cap.
+    pub fn settings(&self) -> &FetchSettings {
+        &self.settings
     }
 
     /// The `Sitemap:` lines of the robots.txt of `url`'s host (fetched now, or as known from an
@@ -990,6 +1037,45 @@ mod tests {
         assert_eq!(
             robots_url(&Url::parse("https://news.example/a/b?c#d").unwrap()),
             "https://news.example/robots.txt"
+        );
+    }
+
+    #[test]
+    fn admit_applies_the_feeds_hosts_and_robots_to_browser_requests() {
+        let fetcher = Fetcher::new(FetchSettings {
+            delay: Duration::ZERO,
+            ..FetchSettings::default()
+        });
+        fetcher.load_robots(vec![RobotsRecord {
+            host: "news.example".into(),
+            body: "User-agent: *\nDisallow: /api/\n".into(),
+            unreachable: false,
+            fetched_at: SystemTime::now(),
+        }]);
+        let page = Url::parse("https://news.example/world/").unwrap();
+        let url = |u: &str| Url::parse(u).unwrap();
+        let policy = Policy {
+            allowed_hosts: vec!["cdn.example".into()],
+            respect_robots: true,
+        };
+        assert!(fetcher
+            .admit(&url("https://www.news.example/app.js"), &page, &policy)
+            .is_ok());
+        let err = fetcher
+            .admit(&url("https://news.example/api/list"), &page, &policy)
+            .unwrap_err();
+        assert!(matches!(err, FetchError::Robots { .. }), "{err}");
+        let err = fetcher
+            .admit(&url("https://tracker.example/t.js"), &page, &policy)
+            .unwrap_err();
+        assert!(err.to_string().contains("allowed_hosts"), "{err}");
+        assert!(fetcher
+            .admit(&url("data:text/plain,x"), &page, &policy)
+            .is_err());
+        assert_eq!(
+            fetcher.stats().requests,
+            1,
+            "only what was let through counts"
         );
     }
 

@@ -4,7 +4,8 @@
 //!
 //! 1. [`config`]: `feeds.toml` parsed and validated once into a typed [`config::Config`].
 //! 2. [`fetch`]: the one HTTP client (robots.txt, per-host gaps, retries, limits, conditional
-//!    requests), with [`charset`] turning bytes into text.
+//!    requests), with [`charset`] turning bytes into text; [`browser`] renders the pages of
+//!    `render = "browser"` feeds in Chromium, each of its requests admitted by the fetcher.
 //! 3. [`discover`]: section page HTML -> article URLs (pure).
 //! 4. [`extract`]: article page HTML -> [`model::Article`] metadata (pure), with [`date`] for
 //!    lenient timestamps. Both parse through [`html`], which defuses hostile nesting and leaves out
@@ -24,6 +25,7 @@
 //! command line ([`cli`]) and maps outcomes to exit codes.
 
 pub mod add;
+pub mod browser;
 pub mod charset;
 pub mod cli;
 pub mod config;

@@ -69,6 +69,12 @@ fn main() -> ExitCode {
                 for line in shards.map_or_else(Vec::new, |n| shard::plan_lines(&loaded, n)) {
                     println!("{line}");
                 }
+                if let Err(lines) = check_browser(&loaded) {
+                    for line in lines {
+                        eprintln!("sitefeed: {line}");
+                    }
+                    return ExitCode::from(1);
+                }
                 ExitCode::SUCCESS
             }
             Err(err) => config_error(err),
@@ -155,6 +161,9 @@ fn main() -> ExitCode {
                 eprintln!("sitefeed: {err}");
                 return ExitCode::from(2);
             }
+            if loaded.feeds.iter().any(|f| f.render.sections()) {
+                sitefeed::browser::kill_on_termination();
+            }
             let options = RunOptions {
                 only: feeds,
                 progress: std::io::stderr().is_terminal() && !quiet,
@@ -179,6 +188,25 @@ fn main() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// Whether the Chromium that `render = "browser"` feeds need is there: one line per such
+/// feed when it is not (their run would fail; the other feeds' would not).
+fn check_browser(config: &Config) -> Result<(), Vec<String>> {
+    let mut feeds = config
+        .feeds
+        .iter()
+        .filter(|f| f.render.sections())
+        .peekable();
+    if feeds.peek().is_none() {
+        return Ok(());
+    }
+    match sitefeed::browser::locate(config.browser.as_deref()) {
+        Ok(_) => Ok(()),
+        Err(message) => Err(feeds
+            .map(|f| format!("feed \"{}\": {message}", f.name))
+            .collect()),
     }
 }
 

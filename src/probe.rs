@@ -79,15 +79,35 @@ pub fn run(args: &ProbeArgs, config_path: &std::path::Path) -> Result<(), ProbeE
         Some(config) => config.fetch.clone(),
         None => FetchSettings::default(),
     });
+    let policy = Policy {
+        allowed_hosts: vec!["*".into()],
+        respect_robots: true,
+    };
+    let feed = args
+        .feed
+        .as_ref()
+        .and_then(|name| config.as_ref()?.feeds.iter().find(|f| &f.name == name));
+    let render = match args.render.as_deref() {
+        Some(mode) => mode == "browser",
+        None => feed.is_some_and(|f| f.render.sections()),
+    };
+    let wait_for = feed.and_then(|f| f.render.wait_for.clone());
+    let browser = crate::browser::Lazy::new(config.as_ref().and_then(|c| c.browser.clone()));
     let fetch = |url: &Url| -> Result<(String, Url), ProbeError> {
-        match fetcher.get(
-            url,
-            None,
-            &Policy {
-                allowed_hosts: vec!["*".into()],
-                respect_robots: true,
-            },
-        ) {
+        let loaded = if render {
+            browser
+                .render(&crate::browser::Request {
+                    url,
+                    fetcher: &fetcher,
+                    policy: &policy,
+                    wait_for: wait_for.as_deref(),
+                    cancel: None,
+                })
+                .map(Fetched::Page)
+        } else {
+            fetcher.get(url, None, &policy)
+        };
+        match loaded {
             Ok(Fetched::Page(page)) => Ok((page.html, page.url)),
             Ok(Fetched::NotModified) => Err(ProbeError::Failed(anyhow::anyhow!(
                 "GET {url}: unexpected 304"

@@ -25,7 +25,7 @@ use url::Url;
 use crate::config::{Config, Feed, Format};
 use crate::discover::{self, normalize_url};
 use crate::extract;
-use crate::fetch::{FetchStats, Fetched, Fetcher, Policy};
+use crate::fetch::{FetchError, FetchStats, Fetched, Fetcher, Policy, Validators};
 use crate::output::{self, Output, Written};
 use crate::render::site::{self, FeedSummary};
 use crate::render::{self, FeedInfo};
@@ -232,6 +232,7 @@ pub fn run(config: &Config, options: &RunOptions) -> anyhow::Result<RunReport> {
         articles_done: Default::default(),
         options,
         hints: Default::default(),
+        browser: crate::browser::Lazy::new(config.browser.clone()),
     };
 
     // One group per host: a group runs its feeds one after another, groups run in parallel.
@@ -318,6 +319,9 @@ struct Pass<'a> {
     options: &'a RunOptions,
     /// What sitemaps said about the articles they list, by normalised URL.
     hints: Mutex<std::collections::HashMap<String, crate::model::Article>>,
+    /// Chromium for `render = "browser"` feeds, started by the first page that needs it and
+    /// killed when the pass ends.
+    browser: crate::browser::Lazy,
 }
 
 /// What one section page gave in this pass.
@@ -482,7 +486,9 @@ impl Pass<'_> {
                 .as_ref()
                 .map(|p| &p.validators)
                 .filter(|v| first && !v.is_empty());
-            match self.fetcher.get(&page_url, validators, policy) {
+            let render = feed.render.sections();
+            let wait_for = feed.render.wait_for.as_deref();
+            match self.load(&page_url, validators, policy, render, wait_for) {
                 Ok(Fetched::NotModified) => {
                     debug!("feed {}: {page_url} not modified", feed.name);
                     status.sections.push(SectionStatus {
@@ -643,6 +649,29 @@ impl Pass<'_> {
         Ok(complete)
     }
 
+    /// `url` over HTTP, or when `render`, rendered in the pass's browser (never conditional:
+    /// a DOM built by scripts has no validators) once `wait_for` matches.
+    fn load(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+        policy: &Policy,
+        render: bool,
+        wait_for: Option<&str>,
+    ) -> Result<Fetched, FetchError> {
+        if !render {
+            return self.fetcher.get(url, validators, policy);
+        }
+        let request = crate::browser::Request {
+            url,
+            fetcher: self.fetcher,
+            policy,
+            wait_for,
+            cancel: self.options.cancel.as_deref(),
+        };
+        self.browser.render(&request).map(Fetched::Page)
+    }
+
     /// Fetches and extracts one article; `None` when a conditional request found it
     /// unchanged. The error is one line naming the URL.
     fn fetch_article(
@@ -650,10 +679,10 @@ impl Pass<'_> {
         feed: &Feed,
         policy: &Policy,
         key: &str,
-        validators: Option<&crate::fetch::Validators>,
+        validators: Option<&Validators>,
     ) -> Result<Option<FetchedArticle>, String> {
         let url = Url::parse(key).map_err(|err| format!("bad article URL {key}: {err}"))?;
-        let result = self.fetcher.get(&url, validators, policy);
+        let result = self.load(&url, validators, policy, feed.render.articles(), None);
         let done = self.articles_done.fetch_add(1, Ordering::Relaxed) + 1;
         self.progress.set_message(format!("{done} articles  {url}"));
         match result {

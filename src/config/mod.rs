@@ -19,9 +19,11 @@ use url::Url;
 use crate::discover::Rules;
 use crate::fetch::FetchSettings;
 
+mod browser;
 mod context;
 mod plain;
 mod sources;
+pub use browser::{RenderMode, Rendering};
 use context::Context;
 use sources::RawSitemaps;
 pub use sources::Source;
@@ -125,6 +127,9 @@ pub struct Config {
     pub refresh_interval: Duration,
     /// The title of `index.html` and `feeds.opml`.
     pub title: String,
+    /// Chromium for `render = "browser"` feeds as the config names it (`browser`); `None`
+    /// leaves it to `SITEFEED_CHROMIUM` and `PATH` (see [`crate::browser::locate`]).
+    pub browser: Option<PathBuf>,
     pub feeds: Vec<Feed>,
 }
 
@@ -157,6 +162,8 @@ pub struct Feed {
     pub fetch_articles: bool,
     /// Whether `urls` are section pages or the site's own feeds (`source`).
     pub source: Source,
+    /// How its pages are loaded: over HTTP, or rendered in Chromium.
+    pub render: Rendering,
 }
 
 /// A feed document format.
@@ -225,6 +232,7 @@ struct RawConfig {
     title: Option<Spanned<String>>,
     max_items: Option<Spanned<i64>>,
     timezone: Option<Spanned<String>>,
+    browser: Option<Spanned<String>>,
     #[serde(default)]
     feed: Vec<Spanned<RawFeed>>,
 }
@@ -252,6 +260,9 @@ struct RawFeed {
     sitemaps: Option<Spanned<RawSitemaps>>,
     fetch_articles: Option<bool>,
     source: Option<Spanned<String>>,
+    render: Option<Spanned<String>>,
+    render_articles: Option<Spanned<bool>>,
+    wait_for: Option<Spanned<String>>,
 }
 
 impl Config {
@@ -381,6 +392,7 @@ impl Config {
         };
         let max_items = ctx.max_items(raw.max_items.as_ref(), DEFAULT_MAX_ITEMS)?;
         let timezone = raw.timezone.as_ref().map(|s| ctx.timezone(s)).transpose()?;
+        let browser = ctx.browser_path(raw.browser.as_ref(), dir)?;
 
         if raw.feed.is_empty() {
             return Err(ctx.error(None, "no [[feed]] is configured"));
@@ -548,6 +560,12 @@ impl Config {
                 sitemaps,
                 fetch_articles: feed.fetch_articles.unwrap_or(true),
                 source,
+                render: ctx.rendering(
+                    name,
+                    feed.render.as_ref(),
+                    feed.render_articles.as_ref(),
+                    feed.wait_for.as_ref(),
+                )?,
             });
         }
 
@@ -577,6 +595,7 @@ impl Config {
                 Some(t) => ctx.non_empty(t, "title")?.to_string(),
                 None => DEFAULT_TITLE.to_string(),
             },
+            browser,
             feeds,
         })
     }
