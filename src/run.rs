@@ -10,8 +10,6 @@
 //! take about as long as the slowest one; the fetcher keeps each host to one request at a time.
 
 use std::collections::{BTreeMap, HashSet};
-use std::fs::File;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -25,93 +23,18 @@ use url::Url;
 use crate::config::{Config, Feed, Format};
 use crate::discover::{self, normalize_url};
 use crate::extract;
-use crate::fetch::{FetchError, FetchStats, Fetched, Fetcher, Policy, Validators};
+use crate::fetch::{FetchError, Fetched, Fetcher, Policy, Validators};
 use crate::output::{self, Output, Written};
 use crate::render::site::{self, FeedSummary};
 use crate::render::{self, FeedInfo};
 use crate::shard::Shard;
 use crate::status::{self, FeedStatus, SectionStatus};
 use crate::store::{FetchedArticle, PageState, Store, StoreError, StoredArticle};
-use crate::words::{count, counted};
 
-/// What happened to one feed in a pass.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FeedReport {
-    pub name: String,
-    /// Articles fetched and stored for the first time.
-    pub new_articles: usize,
-    /// Entries in the written feed.
-    pub entries: usize,
-    /// Whether the feed's files were rewritten (false when unchanged or not written).
-    pub changed: bool,
-    /// One line per failure, each naming the URL.
-    pub errors: Vec<String>,
-}
-
-impl FeedReport {
-    pub fn failed(&self) -> bool {
-        !self.errors.is_empty()
-    }
-
-    /// One line on what the pass did to this feed, for `run -v`.
-    pub fn line(&self) -> String {
-        let state = match (self.errors.first(), self.changed) {
-            (Some(first), _) if self.errors.len() > 1 => {
-                format!(
-                    "{}: {first} (and {} more)",
-                    counted(self.errors.len(), "failure"),
-                    self.errors.len() - 1
-                )
-            }
-            (Some(first), _) => format!("failed: {first}"),
-            (None, true) => "written".to_string(),
-            (None, false) => "unchanged".to_string(),
-        };
-        format!(
-            "feed {}: {}, {}, {state}",
-            self.name,
-            count(self.entries, "entry", "entries"),
-            counted(self.new_articles, "new article"),
-        )
-    }
-}
-
-/// What a whole pass did.
-#[derive(Debug, Clone, Default)]
-pub struct RunReport {
-    pub feeds: Vec<FeedReport>,
-    pub fetch: FetchStats,
-    pub elapsed: Duration,
-}
-
-impl RunReport {
-    /// 0 when every feed was fetched and written, 1 when some feed or source failed.
-    pub fn exit_code(&self) -> i32 {
-        if self.feeds.iter().any(FeedReport::failed) {
-            1
-        } else {
-            0
-        }
-    }
-
-    /// The one-line summary printed at the end of a run.
-    pub fn summary(&self) -> String {
-        let failures: usize = self.feeds.iter().map(|f| f.errors.len()).sum();
-        format!(
-            "{} ({} changed), {}, {}, {} not modified, {}, {:.1}s",
-            counted(self.feeds.len(), "feed"),
-            self.feeds.iter().filter(|f| f.changed).count(),
-            counted(
-                self.feeds.iter().map(|f| f.new_articles).sum::<usize>(),
-                "new article"
-            ),
-            counted(self.fetch.requests as usize, "request"),
-            self.fetch.not_modified,
-            counted(failures, "failure"),
-            self.elapsed.as_secs_f64()
-        )
-    }
-}
+mod lock;
+mod report;
+pub use lock::{acquire_lock, lock_path, RunLock};
+pub use report::{FeedReport, RunReport};
 
 /// How a pass is run.
 #[derive(Debug, Clone, Default)]
@@ -133,58 +56,6 @@ impl RunOptions {
         self.cancel
             .as_ref()
             .is_some_and(|flag| flag.load(Ordering::Relaxed))
-    }
-}
-
-/// The exclusive lock that keeps two passes over one state store apart. Released on drop.
-pub struct RunLock {
-    _file: File,
-}
-
-/// Where the lock file for `state` lives: beside it.
-pub fn lock_path(state: &Path) -> PathBuf {
-    let mut name = state.file_name().unwrap_or_default().to_os_string();
-    name.push(".lock");
-    state.with_file_name(name)
-}
-
-/// Takes the lock beside the state store, waiting up to `timeout` for another pass to finish.
-/// `Ok(None)` when `cancel` was set while waiting.
-pub fn acquire_lock(
-    state: &Path,
-    timeout: Duration,
-    cancel: Option<&AtomicBool>,
-) -> anyhow::Result<Option<RunLock>> {
-    let path = lock_path(state);
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create the directory of {}", path.display()))?;
-    }
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
-    let started = Instant::now();
-    loop {
-        if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
-            return Ok(None);
-        }
-        match file.try_lock() {
-            Ok(()) => return Ok(Some(RunLock { _file: file })),
-            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < timeout => {
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
-                "another sitefeed run holds {} (waited {:?}, lock_timeout)",
-                path.display(),
-                timeout
-            ),
-            Err(std::fs::TryLockError::Error(err)) => {
-                return Err(err).with_context(|| format!("cannot lock {}", path.display()))
-            }
-        }
     }
 }
 
@@ -813,30 +684,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_feed_line_says_entries_new_articles_and_outcome() {
-        let mut feed = FeedReport {
-            name: "world".into(),
-            new_articles: 1,
-            entries: 1,
-            changed: true,
-            errors: vec![],
-        };
-        assert_eq!(feed.line(), "feed world: 1 entry, 1 new article, written");
-        feed.changed = false;
-        feed.entries = 2;
-        feed.new_articles = 0;
-        assert_eq!(
-            feed.line(),
-            "feed world: 2 entries, 0 new articles, unchanged"
-        );
-        feed.errors = vec!["https://e.com/: HTTP 500".into(), "x".into()];
-        assert_eq!(
-            feed.line(),
-            "feed world: 2 entries, 0 new articles, 2 failures: https://e.com/: HTTP 500 (and 1 more)"
-        );
-    }
-
-    #[test]
     fn canonical_home_page_is_not_plausible() {
         let fetched = Url::parse("https://e.com/20260127/story-1.html").unwrap();
         assert!(is_plausible_canonical(
@@ -850,40 +697,5 @@ mod tests {
             "ftp://e.com/20260127/story-1.html",
             &fetched
         ));
-    }
-
-    #[test]
-    fn exit_code_reflects_failures() {
-        let mut report = RunReport::default();
-        report.feeds.push(FeedReport::default());
-        assert_eq!(report.exit_code(), 0);
-        report.feeds.push(FeedReport {
-            errors: vec!["GET x: HTTP 500".into()],
-            ..FeedReport::default()
-        });
-        assert_eq!(report.exit_code(), 1);
-        assert!(report.summary().contains("1 failure,"));
-    }
-
-    #[test]
-    fn second_lock_waits_then_fails() {
-        let dir = tempfile::tempdir().unwrap();
-        let state = dir.path().join("s.db");
-        assert_eq!(lock_path(&state), dir.path().join("s.db.lock"));
-        let first = acquire_lock(&state, Duration::ZERO, None).unwrap();
-        let err = acquire_lock(&state, Duration::from_millis(200), None)
-            .err()
-            .unwrap();
-        assert!(
-            err.to_string().contains("another sitefeed run holds"),
-            "{err}"
-        );
-        let cancel = AtomicBool::new(true);
-        let cancelled = acquire_lock(&state, Duration::from_secs(60), Some(&cancel)).unwrap();
-        assert!(cancelled.is_none());
-        drop(first);
-        assert!(acquire_lock(&state, Duration::ZERO, None)
-            .unwrap()
-            .is_some());
     }
 }
