@@ -1059,7 +1059,7 @@ mod tests {
             respect_robots: true,
         };
         assert!(fetcher
-            .admit(&url("https://www.news.example/app.js"), &page, &policy)
+            .admit(&url("https://news.example/app.js"), &page, &policy)
             .is_ok());
         let err = fetcher
             .admit(&url("https://news.example/api/list"), &page, &policy)
