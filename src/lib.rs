@@ -33,6 +33,7 @@ pub mod date;
 pub mod discover;
 pub mod extract;
 pub mod fetch;
+pub mod fulltext;
 pub mod html;
 pub mod model;
 pub mod output;

@@ -701,10 +701,13 @@ fn browser_loads_keep_the_per_host_delay_and_allowed_hosts() {
     // The allowed host is loaded, after its own robots.txt.
     assert_eq!(other.paths(), ["/robots.txt", "/tracker.js"]);
     let requests = server.requests();
+    // The gap is kept when Chromium's request is let through; its trip to the server varies
+    // (tens of ms on a loaded machine), so the arrivals are allowed that much less. Without
+    // the delay they come within a few ms of each other.
     for pair in requests.windows(2) {
         let gap = pair[1].received.duration_since(pair[0].received);
         assert!(
-            gap >= Duration::from_millis(380),
+            gap >= Duration::from_millis(300),
             "{} then {} after {gap:?}",
             pair[0].target,
             pair[1].target
