@@ -22,4 +22,6 @@ pub struct Article {
     /// Primary language subtag, lower case (`en`, `pt-br` stays `pt-br`).
     pub language: Option<String>,
     pub section: Option<String>,
+    /// The article's own text as sanitized HTML, for feeds with `full_text = true`.
+    pub content: Option<String>,
 }

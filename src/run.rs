@@ -464,7 +464,7 @@ impl Pass<'_> {
             let store = self.store();
             let mut new = Vec::new();
             for key in listed {
-                if !store.is_known(key)? {
+                if !store.is_known(key, feed.full_text.is_some())? {
                     new.push(key.clone());
                 }
             }
@@ -559,6 +559,11 @@ impl Pass<'_> {
         match result {
             Ok(Fetched::Page(page)) => {
                 let mut article = extract::extract(&page.html, &page.url, feed.timezone).article;
+                if let Some(rules) = &feed.full_text {
+                    // Empty, not `None`: tried and found nothing, so not tried again.
+                    let content = crate::fulltext::extract(&page.html, &page.url, rules);
+                    article.content = Some(content.map(|c| c.html).unwrap_or_default());
+                }
                 if !is_plausible_canonical(&article.url, &url) {
                     article.url = url.to_string();
                 }
@@ -602,9 +607,15 @@ pub(crate) fn feed_summary(
     now: chrono::DateTime<Utc>,
 ) -> Result<(FeedSummary, Vec<StoredArticle>), StoreError> {
     let page_title = store.page_state(feed.site.as_str())?.and_then(|p| p.title);
-    let entries = store.feed_articles_where(&feed.name, feed.max_items, |entry| {
+    let mut entries = store.feed_articles_where(&feed.name, feed.max_items, |entry| {
         feed.filter.keeps(entry, now)
     })?;
+    // An article can be in several feeds; only those with `full_text` carry its text.
+    if feed.full_text.is_none() {
+        for entry in &mut entries {
+            entry.article.content = None;
+        }
+    }
     let info = feed_info(config, feed, page_title);
     let summary = FeedSummary {
         info,

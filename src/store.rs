@@ -15,7 +15,7 @@ use crate::model::Article;
 use crate::status::FeedStatus;
 
 /// The schema version this build writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS articles (
@@ -34,7 +34,9 @@ CREATE TABLE IF NOT EXISTS articles (
     sort_key    INTEGER NOT NULL,   -- unix seconds of published, else first_seen
     fetched_at  TEXT NOT NULL,      -- last fetch or conditional re-check
     etag          TEXT,
-    last_modified TEXT
+    last_modified TEXT,
+    content       BLOB              -- the article's text (full_text feeds), deflated; NULL:
+                                    -- never extracted, empty: nothing readable found
 );
 CREATE INDEX IF NOT EXISTS articles_canonical ON articles(canonical);
 CREATE TABLE IF NOT EXISTS feed_items (
@@ -126,6 +128,7 @@ impl Store {
             ))));
         }
         conn.execute_batch(SCHEMA).map_err(wrap)?;
+        migrate(&conn).map_err(wrap)?;
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(wrap)?;
         Ok(Store {
@@ -141,10 +144,15 @@ impl Store {
         }
     }
 
-    /// Whether the article discovered at `url` is stored already.
-    pub fn is_known(&self, url: &str) -> Result<bool, StoreError> {
+    /// Whether the article discovered at `url` is stored already, and when `with_content`,
+    /// with its text extracted (an article first stored by a feed without full text has none).
+    pub fn is_known(&self, url: &str, with_content: bool) -> Result<bool, StoreError> {
         self.conn
-            .query_row("SELECT 1 FROM articles WHERE url = ?1", [url], |_| Ok(()))
+            .query_row(
+                "SELECT 1 FROM articles WHERE url = ?1 AND (NOT ?2 OR content IS NOT NULL)",
+                params![url, with_content],
+                |_| Ok(()),
+            )
             .optional()
             .map(|found| found.is_some())
             .map_err(|e| self.wrap(e))
@@ -193,8 +201,9 @@ impl Store {
                 tx.execute(
                     "INSERT INTO articles (url, canonical, title, published, updated, image,
                          keywords, description, author, language, section, first_seen, sort_key,
-                         fetched_at, etag, last_modified)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                         fetched_at, etag, last_modified, content)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                         ?17)
                      ON CONFLICT(url) DO UPDATE SET canonical = excluded.canonical,
                          title = excluded.title, published = excluded.published,
                          updated = excluded.updated, image = excluded.image,
@@ -202,7 +211,8 @@ impl Store {
                          author = excluded.author, language = excluded.language,
                          section = excluded.section, sort_key = excluded.sort_key,
                          fetched_at = excluded.fetched_at, etag = excluded.etag,
-                         last_modified = excluded.last_modified",
+                         last_modified = excluded.last_modified,
+                         content = COALESCE(excluded.content, articles.content)",
                     params![
                         url,
                         article.url,
@@ -220,6 +230,7 @@ impl Store {
                         now_text,
                         validators.etag,
                         validators.last_modified,
+                        article.content.as_deref().map(deflate),
                     ],
                 )?;
             }
@@ -259,7 +270,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT canonical, title, published, updated, image, keywords, description,
-                        author, language, section, first_seen
+                        author, language, section, first_seen, content
                  FROM (SELECT a.*, ROW_NUMBER() OVER (
                            PARTITION BY a.canonical ORDER BY a.first_seen, a.url) AS rank
                        FROM articles a JOIN feed_items f ON f.url = a.url
@@ -288,6 +299,10 @@ impl Store {
                         author: row.get(7)?,
                         language: row.get(8)?,
                         section: row.get(9)?,
+                        content: row
+                            .get::<_, Option<Vec<u8>>>(11)?
+                            .and_then(|bytes| inflate(&bytes))
+                            .filter(|text| !text.is_empty()),
                     },
                     first_seen: date(10)?
                         .map(|t| t.with_timezone(&Utc))
@@ -462,6 +477,44 @@ impl Store {
     }
 }
 
+/// Brings a store written by an older build up to [`SCHEMA_VERSION`]; every step keeps
+/// what is stored.
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let has_content: bool = conn.query_row(
+        "SELECT COUNT(*) FROM pragma_table_info('articles') WHERE name = 'content'",
+        [],
+        |row| row.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if !has_content {
+        conn.execute_batch("ALTER TABLE articles ADD COLUMN content BLOB")?;
+    }
+    Ok(())
+}
+
+/// Article text is HTML, which deflate shrinks to a fraction: the store stays small when
+/// every article of hundreds of feeds carries its text.
+fn deflate(text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder =
+        flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder
+        .write_all(text.as_bytes())
+        .expect("writing to memory cannot fail");
+    encoder.finish().expect("writing to memory cannot fail")
+}
+
+/// The text [`deflate`] kept; `None` for bytes it did not write (a damaged row loses only
+/// its text, not the entry).
+fn inflate(bytes: &[u8]) -> Option<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::DeflateDecoder::new(bytes)
+        .take(64 * 1024 * 1024)
+        .read_to_string(&mut text)
+        .ok()?;
+    Some(text)
+}
+
 /// What is kept of a section page between passes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageState {
@@ -516,8 +569,8 @@ mod tests {
         store
             .save_feed_pass("world", &[a.clone(), b.clone()], &keys(&[&a, &b]), at(12))
             .unwrap();
-        assert!(store.is_known("https://e.com/a").unwrap());
-        assert!(!store.is_known("https://e.com/c").unwrap());
+        assert!(store.is_known("https://e.com/a", false).unwrap());
+        assert!(!store.is_known("https://e.com/c", false).unwrap());
         // A later pass lists only a new article: the old ones stay.
         let c = fetched("https://e.com/c", article("https://e.com/c", None));
         store
@@ -645,5 +698,82 @@ mod tests {
                 .len(),
             1
         );
+    }
+
+    #[test]
+    fn content_is_kept_compressed_and_survives_a_save_without_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+        let text = "<p>The council met on Tuesday.</p>".repeat(200);
+        let mut with_text = article("https://e.com/a", None);
+        with_text.content = Some(text.clone());
+        let a = fetched("https://e.com/a", with_text);
+        store
+            .save_feed_pass("full", std::slice::from_ref(&a), &keys(&[&a]), at(1))
+            .unwrap();
+        assert!(store.is_known("https://e.com/a", true).unwrap());
+        let stored: Vec<u8> = store
+            .conn
+            .query_row("SELECT content FROM articles", [], |row| row.get(0))
+            .unwrap();
+        assert!(stored.len() < text.len() / 10, "{} bytes", stored.len());
+        // A feed without full text saving the same article again keeps its text.
+        let bare = fetched("https://e.com/a", article("https://e.com/a", None));
+        store
+            .save_feed_pass("bare", std::slice::from_ref(&bare), &keys(&[&bare]), at(2))
+            .unwrap();
+        let entries = store.feed_articles("full", 10).unwrap();
+        assert_eq!(entries[0].article.content.as_deref(), Some(text.as_str()));
+    }
+
+    #[test]
+    fn an_article_without_extracted_text_is_unknown_to_full_text_feeds() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+        let a = fetched("https://e.com/a", article("https://e.com/a", None));
+        let mut tried = article("https://e.com/b", None);
+        tried.content = Some(String::new());
+        let b = fetched("https://e.com/b", tried);
+        store
+            .save_feed_pass("f", &[a.clone(), b.clone()], &keys(&[&a, &b]), at(1))
+            .unwrap();
+        assert!(store.is_known("https://e.com/a", false).unwrap());
+        assert!(!store.is_known("https://e.com/a", true).unwrap());
+        // Tried and found nothing readable: not tried again, and no empty content in feeds.
+        assert!(store.is_known("https://e.com/b", true).unwrap());
+        let entries = store.feed_articles("f", 10).unwrap();
+        assert!(entries.iter().all(|e| e.article.content.is_none()));
+    }
+
+    #[test]
+    fn a_schema_1_store_is_migrated_with_its_articles() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            // Schema 1 is today's without the content column.
+            let old = SCHEMA.replace(",\n    content       BLOB", "\n    --");
+            assert_ne!(old, SCHEMA);
+            conn.execute_batch(&old).unwrap();
+            conn.execute_batch(
+                "INSERT INTO articles (url, canonical, keywords, first_seen, sort_key, fetched_at)
+                 VALUES ('https://e.com/a', 'https://e.com/a', '[]', '2026-01-27T01:00:00+00:00',
+                         0, '2026-01-27T01:00:00+00:00');
+                 INSERT INTO feed_items VALUES ('f', 'https://e.com/a', 'x');
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.feed_articles("f", 10).unwrap().len(), 1);
+        assert!(!store.is_known("https://e.com/a", true).unwrap());
+        let mut with_text = article("https://e.com/a", None);
+        with_text.content = Some("<p>Text</p>".into());
+        let a = fetched("https://e.com/a", with_text);
+        store
+            .save_feed_pass("f", std::slice::from_ref(&a), &keys(&[&a]), at(2))
+            .unwrap();
+        let entries = store.feed_articles("f", 10).unwrap();
+        assert_eq!(entries[0].article.content.as_deref(), Some("<p>Text</p>"));
     }
 }

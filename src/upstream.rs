@@ -234,6 +234,9 @@ fn entry_hint(
         author: entry.authors.iter().find_map(|p| p.name.clone()),
         language: language.map(|l| l.trim().to_ascii_lowercase()),
         section: None,
+        // The site's feed may carry text, but unsanitized and often cut short: the text
+        // comes from the article page, as for every other source.
+        content: None,
     })
 }
 

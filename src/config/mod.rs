@@ -21,6 +21,7 @@ use crate::fetch::FetchSettings;
 
 mod browser;
 mod context;
+mod fulltext;
 mod plain;
 mod sources;
 pub use browser::{RenderMode, Rendering};
@@ -164,6 +165,8 @@ pub struct Feed {
     pub source: Source,
     /// How its pages are loaded: over HTTP, or rendered in Chromium.
     pub render: Rendering,
+    /// How its articles' text is picked and bounded (`full_text`); `None`: metadata only.
+    pub full_text: Option<crate::fulltext::FullText>,
 }
 
 /// A feed document format.
@@ -219,6 +222,8 @@ struct RawConfig {
     connect_timeout: Option<Spanned<String>>,
     timeout: Option<Spanned<String>>,
     max_body_size: Option<Spanned<u64>>,
+    full_text: Option<bool>,
+    max_content_size: Option<Spanned<u64>>,
     max_redirects: Option<Spanned<u32>>,
     retries: Option<Spanned<u32>>,
     retry_backoff: Option<Spanned<String>>,
@@ -263,6 +268,9 @@ struct RawFeed {
     render: Option<Spanned<String>>,
     render_articles: Option<Spanned<bool>>,
     wait_for: Option<Spanned<String>>,
+    full_text: Option<Spanned<bool>>,
+    full_text_selector: Option<Spanned<String>>,
+    max_content_size: Option<Spanned<u64>>,
 }
 
 impl Config {
@@ -391,6 +399,8 @@ impl Config {
             None => DEFAULT_MAX_BODY_SIZE,
         };
         let max_items = ctx.max_items(raw.max_items.as_ref(), DEFAULT_MAX_ITEMS)?;
+        let full_text =
+            ctx.full_text_defaults(raw.full_text, raw.max_content_size.as_ref())?;
         let timezone = raw.timezone.as_ref().map(|s| ctx.timezone(s)).transpose()?;
         let browser = ctx.browser_path(raw.browser.as_ref(), dir)?;
 
@@ -565,6 +575,14 @@ impl Config {
                     feed.render.as_ref(),
                     feed.render_articles.as_ref(),
                     feed.wait_for.as_ref(),
+                )?,
+                full_text: ctx.full_text(
+                    name,
+                    full_text,
+                    feed.fetch_articles.unwrap_or(true),
+                    feed.full_text.as_ref(),
+                    feed.full_text_selector.as_ref(),
+                    feed.max_content_size.as_ref(),
                 )?,
             });
         }

@@ -1,6 +1,6 @@
 //! Atom 1.0 documents.
 
-use atom_syndication::{Category, Entry, Feed, Generator, Link, Person, Text, WriteConfig};
+use atom_syndication::{Category, Content, Entry, Feed, Generator, Link, Person, Text, WriteConfig};
 
 use super::{entry_updated, feed_language, image_mime, newest, xml_text, FeedInfo};
 use crate::store::StoredArticle;
@@ -96,6 +96,11 @@ fn entry(stored: &StoredArticle) -> Entry {
             .description
             .as_deref()
             .map(|d| Text::plain(xml_text(d))),
+        content: article.content.as_deref().map(|html| Content {
+            value: Some(xml_text(html)),
+            content_type: Some("html".into()),
+            ..Content::default()
+        }),
         ..Entry::default()
     }
 }
@@ -152,5 +157,26 @@ mod tests {
             empty.contains("<updated>1970-01-01T00:00:00+00:00</updated>"),
             "{empty}"
         );
+    }
+
+    #[test]
+    fn article_text_is_html_content_beside_the_summary() {
+        let xml = rendered();
+        assert!(
+            xml.contains(r#"<content type="html">&lt;p&gt;Talks &lt;b&gt;were&lt;/b&gt;"#),
+            "{xml}"
+        );
+        let feed = Feed::read_from(xml.as_bytes()).unwrap();
+        let content = feed.entries()[0].content().unwrap();
+        assert_eq!(content.content_type(), Some("html"));
+        assert_eq!(
+            content.value(),
+            Some("<p>Talks <b>were</b> held ]]> in <a href=\"https://news.example/a\">Beijing</a>.</p>")
+        );
+        assert_eq!(
+            feed.entries()[0].summary().map(|s| s.as_str()),
+            Some("Talks ]]> were held.")
+        );
+        assert!(feed.entries()[1].content().is_none());
     }
 }

@@ -32,8 +32,13 @@ struct Item<'a> {
     title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<String>,
-    /// JSON Feed requires content; the summary (or title) stands in, as text.
-    content_text: String,
+    /// The article's text, for feeds with full text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_html: Option<String>,
+    /// JSON Feed requires content: without the article's text, the summary (or title)
+    /// stands in, as text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_text: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     image: Option<&'a str>,
     date_published: String,
@@ -74,7 +79,11 @@ fn item(entry: &StoredArticle) -> Item<'_> {
     Item {
         id: &article.url,
         url: &article.url,
-        content_text: summary.clone().unwrap_or_else(|| title.clone()),
+        content_html: article.content.as_deref().map(xml_text),
+        content_text: article
+            .content
+            .is_none()
+            .then(|| summary.clone().unwrap_or_else(|| title.clone())),
         title,
         summary,
         image: article.image.as_deref(),
@@ -117,5 +126,21 @@ mod tests {
         assert_eq!(bytes, render(&info(), &entries()));
         // The control character in the first title is gone, as in RSS and Atom.
         assert_eq!(first["title"], "Russia & China <talk>");
+    }
+
+    #[test]
+    fn article_text_is_content_html_and_the_summary_stays() {
+        let json: serde_json::Value =
+            serde_json::from_slice(&render(&info(), &entries())).unwrap();
+        let first = &json["items"][0];
+        assert!(first["content_html"]
+            .as_str()
+            .unwrap()
+            .starts_with("<p>Talks <b>were</b> held ]]> in <a"));
+        assert!(first.get("content_text").is_none());
+        assert_eq!(first["summary"], "Talks ]]> were held.");
+        let second = &json["items"][1];
+        assert!(second.get("content_html").is_none());
+        assert_eq!(second["content_text"], "Undated");
     }
 }

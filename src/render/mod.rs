@@ -143,6 +143,10 @@ pub(crate) mod test_support {
                     author: Some("Jane Doe".into()),
                     language: Some("en".into()),
                     section: Some("World".into()),
+                    content: Some(
+                        "<p>Talks <b>were</b> held ]]> in\u{0} <a href=\"https://news.example/a\">Beijing</a>.</p>"
+                            .into(),
+                    ),
                 },
                 first_seen: Utc.with_ymd_and_hms(2026, 1, 27, 10, 0, 0).unwrap(),
             },

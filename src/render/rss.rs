@@ -11,10 +11,16 @@ use super::{feed_language, image_mime, newest, xml_text, FeedInfo};
 use crate::store::StoredArticle;
 
 const MEDIA_NAMESPACE: &str = "http://search.yahoo.com/mrss/";
+const CONTENT_NAMESPACE: &str = "http://purl.org/rss/1.0/modules/content/";
 
 /// Renders the RSS 2.0 document of a feed; `entries` come newest first.
 pub fn render(info: &FeedInfo, entries: &[StoredArticle]) -> Vec<u8> {
     let newest = newest(entries).map(|d| d.to_rfc2822());
+    let mut namespaces = BTreeMap::from([("media".to_string(), MEDIA_NAMESPACE.to_string())]);
+    // Declared only where used, so a feed without full text keeps its bytes.
+    if entries.iter().any(|e| e.article.content.is_some()) {
+        namespaces.insert("content".to_string(), CONTENT_NAMESPACE.to_string());
+    }
     let channel = Channel {
         title: xml_text(&info.title),
         link: info.site_url.to_string(),
@@ -32,7 +38,7 @@ pub fn render(info: &FeedInfo, entries: &[StoredArticle]) -> Vec<u8> {
                 ..Link::default()
             }],
         }),
-        namespaces: BTreeMap::from([("media".to_string(), MEDIA_NAMESPACE.to_string())]),
+        namespaces,
         items: entries.iter().map(item).collect(),
         ..Channel::default()
     };
@@ -69,6 +75,8 @@ fn item(entry: &StoredArticle) -> Item {
         title: Some(xml_text(article.title.as_deref().unwrap_or(&article.url))),
         link: Some(article.url.clone()),
         description: article.description.as_deref().map(xml_text),
+        // The crate writes it as CDATA and splits any `]]>`, so the HTML goes in as it is.
+        content: article.content.as_deref().map(xml_text),
         categories: article
             .keywords
             .iter()
@@ -156,5 +164,27 @@ mod tests {
         assert_eq!(rendered(), rendered());
         let channel = Channel::read_from(rendered().as_bytes()).unwrap();
         assert_eq!(channel.items().len(), 2);
+    }
+
+    #[test]
+    fn article_text_is_content_encoded_in_cdata_and_reads_back_whole() {
+        let xml = rendered();
+        assert!(
+            xml.contains(r#"xmlns:content="http://purl.org/rss/1.0/modules/content/""#),
+            "{xml}"
+        );
+        assert!(xml.contains("<content:encoded><![CDATA[<p>Talks <b>were</b>"), "{xml}");
+        assert!(!xml.contains('\u{0}'));
+        let channel = Channel::read_from(xml.as_bytes()).unwrap();
+        assert_eq!(
+            channel.items()[0].content(),
+            Some("<p>Talks <b>were</b> held ]]> in <a href=\"https://news.example/a\">Beijing</a>.</p>")
+        );
+        assert_eq!(channel.items()[1].content(), None);
+        // Without text anywhere, the namespace is not declared.
+        let mut bare = entries();
+        bare[0].article.content = None;
+        let xml = String::from_utf8(render(&info(), &bare)).unwrap();
+        assert!(!xml.contains("xmlns:content") && !xml.contains("content:encoded"));
     }
 }
