@@ -107,9 +107,14 @@ pub struct ProbeArgs {
     /// Print the article links of this section page instead.
     #[arg(long, value_name = "URL", conflicts_with_all = ["json", "manifest"])]
     pub section: Option<String>,
-    /// With --section: use this feed's article_selector / article_pattern from the config.
-    #[arg(long, value_name = "NAME", requires = "section")]
+    /// Use this feed's rules from the config: with --section its article_selector /
+    /// article_pattern, with --full-text its full_text_selector and max_content_size.
+    #[arg(long, value_name = "NAME")]
     pub feed: Option<String>,
+    /// Also print the article's text as a feed would carry it: its length, its first lines
+    /// and what the sanitizer removed (with --json: a `body` field of its HTML).
+    #[arg(long, conflicts_with = "section")]
+    pub full_text: bool,
     /// Read saved pages and print one JSON object per page and line.
     #[arg(long)]
     pub json: bool,

@@ -119,8 +119,14 @@ mod tests {
     fn off_by_default_and_on_per_feed_or_at_the_top() {
         assert_eq!(parse("", "").unwrap().feeds[0].full_text, None);
         let on = Some(FullText::default());
-        assert_eq!(parse("", "full_text = true").unwrap().feeds[0].full_text, on);
-        assert_eq!(parse("full_text = true", "").unwrap().feeds[0].full_text, on);
+        assert_eq!(
+            parse("", "full_text = true").unwrap().feeds[0].full_text,
+            on
+        );
+        assert_eq!(
+            parse("full_text = true", "").unwrap().feeds[0].full_text,
+            on
+        );
         let config = parse("full_text = true", "full_text = false").unwrap();
         assert_eq!(config.feeds[0].full_text, None);
         let config = parse("full_text = true", "fetch_articles = false").unwrap();
@@ -137,8 +143,14 @@ mod tests {
         let rules = config.feeds[0].full_text.clone().unwrap();
         assert_eq!(rules.selector.as_deref(), Some("div.story"));
         assert_eq!(rules.max_size, 50_000);
-        let config = parse("max_content_size = 50000", "full_text = true\nmax_content_size = 9000");
-        assert_eq!(config.unwrap().feeds[0].full_text.clone().unwrap().max_size, 9000);
+        let config = parse(
+            "max_content_size = 50000",
+            "full_text = true\nmax_content_size = 9000",
+        );
+        assert_eq!(
+            config.unwrap().feeds[0].full_text.clone().unwrap().max_size,
+            9000
+        );
         assert_eq!(
             parse("", "full_text = true").unwrap().feeds[0]
                 .full_text
@@ -157,7 +169,7 @@ mod tests {
         );
         assert_eq!(
             err("", "full_text_selector = \"article\""),
-            "feeds.toml:6:1: feed \"news\": `full_text_selector` needs full_text = true"
+            "feeds.toml:6:22: feed \"news\": `full_text_selector` needs full_text = true"
         );
         assert_eq!(
             err("", "full_text = true\nmax_content_size = 100"),

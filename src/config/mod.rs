@@ -399,8 +399,7 @@ impl Config {
             None => DEFAULT_MAX_BODY_SIZE,
         };
         let max_items = ctx.max_items(raw.max_items.as_ref(), DEFAULT_MAX_ITEMS)?;
-        let full_text =
-            ctx.full_text_defaults(raw.full_text, raw.max_content_size.as_ref())?;
+        let full_text = ctx.full_text_defaults(raw.full_text, raw.max_content_size.as_ref())?;
         let timezone = raw.timezone.as_ref().map(|s| ctx.timezone(s)).transpose()?;
         let browser = ctx.browser_path(raw.browser.as_ref(), dir)?;
 

@@ -1,6 +1,8 @@
 //! Atom 1.0 documents.
 
-use atom_syndication::{Category, Content, Entry, Feed, Generator, Link, Person, Text, WriteConfig};
+use atom_syndication::{
+    Category, Content, Entry, Feed, Generator, Link, Person, Text, WriteConfig,
+};
 
 use super::{entry_updated, feed_language, image_mime, newest, xml_text, FeedInfo};
 use crate::store::StoredArticle;

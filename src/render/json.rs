@@ -130,8 +130,7 @@ mod tests {
 
     #[test]
     fn article_text_is_content_html_and_the_summary_stays() {
-        let json: serde_json::Value =
-            serde_json::from_slice(&render(&info(), &entries())).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&render(&info(), &entries())).unwrap();
         let first = &json["items"][0];
         assert!(first["content_html"]
             .as_str()

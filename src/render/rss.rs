@@ -173,7 +173,10 @@ mod tests {
             xml.contains(r#"xmlns:content="http://purl.org/rss/1.0/modules/content/""#),
             "{xml}"
         );
-        assert!(xml.contains("<content:encoded><![CDATA[<p>Talks <b>were</b>"), "{xml}");
+        assert!(
+            xml.contains("<content:encoded><![CDATA[<p>Talks <b>were</b>"),
+            "{xml}"
+        );
         assert!(!xml.contains('\u{0}'));
         let channel = Channel::read_from(xml.as_bytes()).unwrap();
         assert_eq!(

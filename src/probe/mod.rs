@@ -18,6 +18,9 @@ use crate::config::Config;
 use crate::discover::{self, Rules, SectionPage};
 use crate::extract::{self, Extraction};
 use crate::fetch::{FetchSettings, Fetched, Fetcher, Policy};
+use crate::fulltext::{self, FullText};
+
+mod full_text;
 
 /// Why a probe failed: the arguments (exit 2) or the page (exit 1).
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +45,34 @@ pub fn run(args: &ProbeArgs, config_path: &std::path::Path) -> Result<(), ProbeE
             .filter(|u| matches!(u.scheme(), "http" | "https"))
             .ok_or_else(|| ProbeError::Usage(format!("\"{text}\" is not an http(s) URL")))
     };
+    if args.feed.is_some() && args.section.is_none() && !args.full_text {
+        return Err(usage("--feed needs --section or --full-text"));
+    }
+    let full_text = match (&args.feed, &config) {
+        _ if !args.full_text => None,
+        (Some(name), Some(config)) => Some(
+            config
+                .feeds
+                .iter()
+                .find(|f| &f.name == name)
+                .ok_or_else(|| {
+                    ProbeError::Usage(format!(
+                        "no feed named \"{name}\" in {}",
+                        config_path.display()
+                    ))
+                })?
+                .full_text
+                .clone()
+                .unwrap_or_default(),
+        ),
+        (Some(_), None) => {
+            return Err(ProbeError::Usage(format!(
+                "--feed needs a config; {} does not exist",
+                config_path.display()
+            )))
+        }
+        (None, _) => Some(FullText::default()),
+    };
     if args.json {
         let mut pages = match &args.manifest {
             Some(manifest) => manifest_pages(manifest)?,
@@ -59,7 +90,13 @@ pub fn run(args: &ProbeArgs, config_path: &std::path::Path) -> Result<(), ProbeE
             match read_saved(&page.file) {
                 Ok(html) => {
                     use std::io::Write;
-                    writeln!(out, "{}", json_line(page, &html)).context("cannot write")?;
+                    let mut line = json_line(page, &html);
+                    if let Some(rules) = &full_text {
+                        let url = page.url.clone().unwrap_or_else(placeholder_url);
+                        let content = fulltext::extract(&html, &url, rules);
+                        line["body"] = Value::from(content.map(|c| c.html));
+                    }
+                    writeln!(out, "{line}").context("cannot write")?;
                 }
                 Err(err) => {
                     eprintln!("sitefeed: {err:#}");
@@ -158,6 +195,10 @@ pub fn run(args: &ProbeArgs, config_path: &std::path::Path) -> Result<(), ProbeE
         "{}",
         describe_article(&extract::extract_explained(&html, &final_url, None))
     );
+    if let Some(rules) = &full_text {
+        let content = fulltext::extract(&html, &final_url, rules);
+        print!("{}", full_text::describe(content.as_ref(), rules));
+    }
     Ok(())
 }
 
