@@ -8,6 +8,7 @@
 
 pub mod faults;
 pub mod proc;
+pub mod readers;
 pub mod server;
 pub mod site;
 pub mod synth;
