@@ -299,16 +299,9 @@ fn describe(
         None => {}
     }
     for feed in &page.feeds {
-        let title = feed
-            .title
-            .as_deref()
-            .map(|t| format!(" \"{t}\""))
-            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "feed     {}  [{}{title}] the site publishes this feed itself: you may not need sitefeed for it (source = \"feed\" enriches its entries from the article pages)",
-            feed.url,
-            feed.format.name()
+            "feed     {feed}: you may not need sitefeed for it (source = \"feed\" enriches its entries from the article pages)"
         );
     }
     for sitemap in sitemaps {

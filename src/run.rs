@@ -22,15 +22,15 @@ use url::Url;
 
 use crate::config::{Config, Feed, Format};
 use crate::discover::{self, normalize_url};
-use crate::extract;
 use crate::fetch::{FetchError, Fetched, Fetcher, Policy, Validators};
 use crate::output::{self, Output, Written};
 use crate::render::site::{self, FeedSummary};
 use crate::render::{self, FeedInfo};
 use crate::shard::Shard;
 use crate::status::{self, FeedStatus, SectionStatus};
-use crate::store::{FetchedArticle, PageState, Store, StoreError, StoredArticle};
+use crate::store::{PageState, Store, StoreError, StoredArticle};
 
+mod articles;
 mod lock;
 mod report;
 pub use lock::{acquire_lock, lock_path, RunLock};
@@ -423,6 +423,29 @@ impl Pass<'_> {
         results
     }
 
+    /// `url` over HTTP, or when `render`, rendered in the pass's browser (never conditional:
+    /// a DOM built by scripts has no validators) once `wait_for` matches.
+    fn load(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+        policy: &Policy,
+        render: bool,
+        wait_for: Option<&str>,
+    ) -> Result<Fetched, FetchError> {
+        if !render {
+            return self.fetcher.get(url, validators, policy);
+        }
+        let request = crate::browser::Request {
+            url,
+            fetcher: self.fetcher,
+            policy,
+            wait_for,
+            cancel: self.options.cancel.as_deref(),
+        };
+        self.browser.render(&request).map(Fetched::Page)
+    }
+
     /// Renders the feed's chosen formats from the store and writes those that changed.
     fn write_feed(&self, feed: &Feed) -> Result<(FeedSummary, bool), PassError> {
         let (summary, entries) = feed_summary(self.config, feed, &self.store(), Utc::now())?;
@@ -447,138 +470,6 @@ impl Pass<'_> {
             changed |= self.output.remove(&file_name)? == Written::Changed;
         }
         Ok((summary, changed))
-    }
-
-    /// Fetches the new articles among `listed` (and re-checks recent ones that are due), then
-    /// stores them with the feed's listing in one transaction. Returns whether every new
-    /// article was stored.
-    fn fetch_section_articles(
-        &self,
-        feed: &Feed,
-        policy: &Policy,
-        listed: &[String],
-        report: &mut FeedReport,
-    ) -> Result<bool, PassError> {
-        let now = Utc::now();
-        let (new, due) = {
-            let store = self.store();
-            let mut new = Vec::new();
-            for key in listed {
-                if !store.is_known(key, feed.full_text.is_some())? {
-                    new.push(key.clone());
-                }
-            }
-            let window_start = now - self.config.refresh_window;
-            let checked_before = now - self.config.refresh_interval;
-            (
-                new,
-                store.due_for_refresh(listed, window_start, checked_before)?,
-            )
-        };
-        let mut fetched = Vec::new();
-        let mut complete = true;
-        for key in &new {
-            if self.options.cancelled() {
-                complete = false;
-                break;
-            }
-            let hint = self.hint(key);
-            if let Some(article) = hint.filter(|_| !feed.fetch_articles) {
-                fetched.push(FetchedArticle {
-                    key: key.clone(),
-                    article,
-                    validators: Default::default(),
-                });
-                continue;
-            }
-            match self.fetch_article(feed, policy, key, None) {
-                Ok(Some(article)) => fetched.push(article),
-                Ok(None) => {}
-                Err(err) => {
-                    complete = false;
-                    report.errors.push(err);
-                }
-            }
-        }
-        report.new_articles += fetched.len();
-        // A feed made from its sitemaps alone never fetches an article page.
-        let due = if feed.fetch_articles { due } else { Vec::new() };
-        for (key, validators) in &due {
-            if self.options.cancelled() {
-                break;
-            }
-            let validators = Some(validators).filter(|v| !v.is_empty());
-            match self.fetch_article(feed, policy, key, validators) {
-                Ok(Some(article)) => fetched.push(article),
-                Ok(None) => self.store().mark_checked(key, now)?,
-                // A failed re-check loses nothing: the stored version stays.
-                Err(err) => warn!("feed {}: re-checking an article: {err}", feed.name),
-            }
-        }
-        self.store()
-            .save_feed_pass(&feed.name, &fetched, listed, now)?;
-        Ok(complete)
-    }
-
-    /// `url` over HTTP, or when `render`, rendered in the pass's browser (never conditional:
-    /// a DOM built by scripts has no validators) once `wait_for` matches.
-    fn load(
-        &self,
-        url: &Url,
-        validators: Option<&Validators>,
-        policy: &Policy,
-        render: bool,
-        wait_for: Option<&str>,
-    ) -> Result<Fetched, FetchError> {
-        if !render {
-            return self.fetcher.get(url, validators, policy);
-        }
-        let request = crate::browser::Request {
-            url,
-            fetcher: self.fetcher,
-            policy,
-            wait_for,
-            cancel: self.options.cancel.as_deref(),
-        };
-        self.browser.render(&request).map(Fetched::Page)
-    }
-
-    /// Fetches and extracts one article; `None` when a conditional request found it
-    /// unchanged. The error is one line naming the URL.
-    fn fetch_article(
-        &self,
-        feed: &Feed,
-        policy: &Policy,
-        key: &str,
-        validators: Option<&Validators>,
-    ) -> Result<Option<FetchedArticle>, String> {
-        let url = Url::parse(key).map_err(|err| format!("bad article URL {key}: {err}"))?;
-        let result = self.load(&url, validators, policy, feed.render.articles(), None);
-        let done = self.articles_done.fetch_add(1, Ordering::Relaxed) + 1;
-        self.progress.set_message(format!("{done} articles  {url}"));
-        match result {
-            Ok(Fetched::Page(page)) => {
-                let mut article = extract::extract(&page.html, &page.url, feed.timezone).article;
-                if let Some(rules) = &feed.full_text {
-                    // Empty, not `None`: tried and found nothing, so not tried again.
-                    let content = crate::fulltext::extract(&page.html, &page.url, rules);
-                    article.content = Some(content.map(|c| c.html).unwrap_or_default());
-                }
-                if !is_plausible_canonical(&article.url, &url) {
-                    article.url = url.to_string();
-                }
-                if let Some(hint) = self.hint(key) {
-                    crate::sitemap::fill_from_hint(&mut article, &hint);
-                }
-                Ok(Some(FetchedArticle {
-                    key: key.to_string(),
-                    article,
-                    validators: page.validators,
-                }))
-            }
-            Ok(Fetched::NotModified) => Ok(None),
-            Err(err) => Err(err.to_string()),
-        }
     }
 }
 
@@ -674,39 +565,4 @@ pub(crate) enum PassError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Output(#[from] output::OutputError),
-}
-
-/// Some sites point every page's canonical link at their home page or a section; such a
-/// canonical would merge all articles into one entry, so the article's own URL stands instead.
-fn is_plausible_canonical(canonical: &str, fetched: &Url) -> bool {
-    match Url::parse(canonical) {
-        Ok(c) => {
-            matches!(c.scheme(), "http" | "https")
-                && c.path() != "/"
-                && (c.host_str() != fetched.host_str()
-                    || c.path().len() * 2 >= fetched.path().len())
-        }
-        Err(_) => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn canonical_home_page_is_not_plausible() {
-        let fetched = Url::parse("https://e.com/20260127/story-1.html").unwrap();
-        assert!(is_plausible_canonical(
-            "https://e.com/20260127/story-1.html",
-            &fetched
-        ));
-        assert!(is_plausible_canonical("https://other.example/a", &fetched));
-        assert!(!is_plausible_canonical("https://e.com/", &fetched));
-        assert!(!is_plausible_canonical("https://e.com/w/", &fetched));
-        assert!(!is_plausible_canonical(
-            "ftp://e.com/20260127/story-1.html",
-            &fetched
-        ));
-    }
 }

@@ -44,6 +44,17 @@ pub struct AdvertisedFeed {
     pub title: Option<String>,
 }
 
+/// How `probe --section` and `add` show it: the URL, then its format and title.
+impl std::fmt::Display for AdvertisedFeed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}  [{}", self.url, self.format.name())?;
+        if let Some(title) = &self.title {
+            write!(f, " \"{title}\"")?;
+        }
+        f.write_str("] the site publishes this feed itself")
+    }
+}
+
 static ALTERNATE: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("link[rel][type][href]").unwrap());
 

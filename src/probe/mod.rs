@@ -405,17 +405,7 @@ pub fn describe_section(page: &SectionPage) -> String {
         let _ = writeln!(out, "next   {next}");
     }
     for feed in &page.feeds {
-        let title = feed
-            .title
-            .as_deref()
-            .map(|t| format!("  \"{t}\""))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "feed   {}  [{}{title}] the site publishes this feed itself",
-            feed.url,
-            feed.format.name()
-        );
+        let _ = writeln!(out, "feed   {feed}");
     }
     if page.links.is_empty() {
         out.push_str(
