@@ -97,3 +97,58 @@ fn discover_regressions() {
         }
     }
 }
+
+#[test]
+fn fulltext_regressions() {
+    use sitefeed::fulltext::{extract, FullText, Removed};
+    let page = Url::parse("https://news.example/world/20260127/story.html").unwrap();
+    let all = [inputs("fulltext"), inputs("extract"), inputs("discover")].concat();
+    assert!(all.iter().any(|(p, _)| p.ends_with("mutation-xss-vectors")));
+    for (path, html) in all {
+        let what = path.display();
+        for selector in [None, Some("article, main, body".to_string())] {
+            let rules = FullText {
+                selector,
+                max_size: 4096,
+            };
+            let Some(content) = extract(&html, &page, &rules) else {
+                continue;
+            };
+            let lower = content.html.to_ascii_lowercase();
+            assert_eq!(
+                Removed::found_in(&content.html),
+                Removed::default(),
+                "{what}: {lower}"
+            );
+            // Text may say anything (it is escaped); markup and URLs may not.
+            for trap in [
+                "<script",
+                "<style",
+                "<svg",
+                "<math",
+                "<iframe",
+                "<object",
+                "<embed",
+                "<base",
+                "<meta",
+                "<template",
+                "=\"javascript:",
+                "=\" javascript:",
+                "=\"vbscript:",
+                "onerror=",
+            ] {
+                assert!(
+                    !lower.contains(trap),
+                    "{what} lets {trap:?} through: {lower}"
+                );
+            }
+            assert!(!content.html.contains("]]>"), "{what}");
+            assert_eq!(
+                sitefeed::render::xml_text(&content.html),
+                content.html,
+                "{what}"
+            );
+            assert!(content.cut || content.html.len() <= 4096, "{what}");
+        }
+    }
+}

@@ -28,7 +28,8 @@ fn run_with_article(html: String) -> (Server, Workdir, Measured) {
     serve_section(&server, "alpha", &[1, 2, 3]);
     server.route(&article_path("alpha", 1), Response::html(html));
     let work = Workdir::new();
-    work.write_config(&synth_config(&server, "", &["alpha"]));
+    // With full text, so every hostile page goes through Readability and the sanitizer too.
+    work.write_config(&synth_config(&server, "full_text = true\n", &["alpha"]));
     let run = run_measured(&work, RUN_TIMEOUT);
     (server, work, run)
 }
@@ -95,6 +96,26 @@ fn assert_sane(work: &Workdir, run: &Measured) -> Vec<(String, Feed)> {
                     !text.to_ascii_lowercase().contains("<script"),
                     "{file}: markup survived into a text field: {text}"
                 );
+            }
+            let content = entry
+                .content
+                .as_ref()
+                .and_then(|c| c.body.clone())
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            assert!(
+                content.len() <= 200 * 1024 + 4096,
+                "{file}: content of {} bytes",
+                content.len()
+            );
+            for trap in [
+                "<script",
+                "<style",
+                "<iframe",
+                " onerror=",
+                "=\"javascript:",
+            ] {
+                assert!(!content.contains(trap), "{file}: {trap} in the content");
             }
         }
         feeds.push((file, feed));

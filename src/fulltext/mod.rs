@@ -47,9 +47,12 @@ pub struct Content {
 
 /// The article text of `page` (fetched from `url`), or `None` when nothing readable was found.
 pub fn extract(page: &str, url: &Url, rules: &FullText) -> Option<Content> {
+    // Cut where hostile nesting would make parsing quadratic, and without the script and
+    // style bodies no reader shows (see `crate::html`).
+    let page = crate::html::prune(page, crate::html::MAX_NESTING);
     let picked = match &rules.selector {
-        Some(selector) => by_selector(page, selector)?,
-        None => by_readability(page, url)?,
+        Some(selector) => by_selector(&page, selector)?,
+        None => by_readability(&page, url)?,
     };
     let (html, removed) = sanitize(&picked, url);
     let (html, cut) = sanitize::cap(&html, url, rules.max_size);
