@@ -132,6 +132,20 @@ article_selector = "ul.stories a"
 full_text = true
 "#;
 
+/// [`FULL_FEED`] with `keys` added after `full_text = true`.
+fn full_feed(keys: &str) -> String {
+    FULL_FEED.replace("full_text = true\n", &format!("full_text = true\n{keys}"))
+}
+
+/// The fixture site served, and one successful run of `feeds` against it.
+fn site_run(feeds: &str) -> (Server, Workdir) {
+    let server = Server::start();
+    serve_site(&server);
+    let work = workdir(&server, feeds);
+    work.run().assert_code(0);
+    (server, work)
+}
+
 fn workdir(server: &Server, feeds: &str) -> Workdir {
     let work = Workdir::new();
     work.write_config(&config(server, feeds));
@@ -168,10 +182,7 @@ fn content_of(work: &Workdir, file: &str, path: &str) -> String {
 
 #[test]
 fn every_format_carries_the_sanitized_text_beside_the_short_description() {
-    let server = Server::start();
-    serve_site(&server);
-    let work = workdir(&server, FULL_FEED);
-    work.run().assert_code(0);
+    let (server, work) = site_run(FULL_FEED);
     let base = server.base();
 
     for file in ["news.rss", "news.atom", "news.json"] {
@@ -220,10 +231,7 @@ fn every_format_carries_the_sanitized_text_beside_the_short_description() {
 
 #[test]
 fn a_hostile_article_comes_out_inert_and_every_document_stays_valid() {
-    let server = Server::start();
-    serve_site(&server);
-    let work = workdir(&server, FULL_FEED);
-    work.run().assert_code(0);
+    let (server, work) = site_run(FULL_FEED);
     let base = server.base();
 
     for file in ["news.rss", "news.atom", "news.json"] {
@@ -275,10 +283,7 @@ fn a_hostile_article_comes_out_inert_and_every_document_stays_valid() {
 
 #[test]
 fn feedparser_and_newsboat_read_the_text_without_error() {
-    let server = Server::start();
-    serve_site(&server);
-    let work = workdir(&server, FULL_FEED);
-    work.run().assert_code(0);
+    let (server, work) = site_run(FULL_FEED);
 
     // feedparser 6 reads RSS and Atom only.
     for file in ["news.rss", "news.atom"] {
@@ -316,10 +321,7 @@ fn feedparser_and_newsboat_read_the_text_without_error() {
 
 #[test]
 fn a_warm_run_asks_for_no_article_and_writes_the_same_bytes() {
-    let server = Server::start();
-    serve_site(&server);
-    let work = workdir(&server, FULL_FEED);
-    work.run().assert_code(0);
+    let (server, work) = site_run(FULL_FEED);
     assert_eq!(article_requests(&server), 3);
     let before: Vec<Vec<u8>> = ["news.rss", "news.atom", "news.json"]
         .iter()
@@ -338,13 +340,9 @@ fn a_warm_run_asks_for_no_article_and_writes_the_same_bytes() {
 
 #[test]
 fn an_article_in_a_feed_without_full_text_carries_none() {
-    let server = Server::start();
-    serve_site(&server);
-    let feeds = format!(
+    let (server, work) = site_run(&format!(
         "{FULL_FEED}\n[[feed]]\nname = \"plain\"\nurl = \"{{{{BASE}}}}/news/\"\narticle_selector = \"ul.stories a\"\n"
-    );
-    let work = workdir(&server, &feeds);
-    work.run().assert_code(0);
+    ));
     // One request per article serves both feeds.
     assert_eq!(article_requests(&server), 3);
     assert!(content_of(&work, "news.rss", ARTICLES[0]).contains("<p>"));
@@ -356,10 +354,7 @@ fn an_article_in_a_feed_without_full_text_carries_none() {
 
 #[test]
 fn turning_full_text_on_fills_in_the_stored_articles_once() {
-    let server = Server::start();
-    serve_site(&server);
-    let work = workdir(&server, &FULL_FEED.replace("full_text = true\n", ""));
-    work.run().assert_code(0);
+    let (server, work) = site_run(&FULL_FEED.replace("full_text = true\n", ""));
     assert!(!work.output_text("news.rss").contains("content:encoded"));
 
     work.write_config(&config(&server, FULL_FEED));
@@ -408,14 +403,7 @@ fn a_refreshed_article_updates_its_text() {
 
 #[test]
 fn full_text_selector_picks_the_text_it_names() {
-    let server = Server::start();
-    serve_site(&server);
-    let feeds = FULL_FEED.replace(
-        "full_text = true\n",
-        "full_text = true\nfull_text_selector = \"div.story-body\"\n",
-    );
-    let work = workdir(&server, &feeds);
-    work.run().assert_code(0);
+    let (_server, work) = site_run(&full_feed("full_text_selector = \"div.story-body\"\n"));
     let budget = content_of(&work, "news.rss", ARTICLES[0]);
     assert!(budget.contains("The mayor is expected to sign"), "{budget}");
     assert!(!budget.contains("Share this story"), "{budget}");
@@ -426,14 +414,7 @@ fn full_text_selector_picks_the_text_it_names() {
 
 #[test]
 fn max_content_size_cuts_at_an_element_and_ends_with_an_ellipsis() {
-    let server = Server::start();
-    serve_site(&server);
-    let feeds = FULL_FEED.replace(
-        "full_text = true\n",
-        "full_text = true\nmax_content_size = 4096\n",
-    );
-    let work = workdir(&server, &feeds);
-    work.run().assert_code(0);
+    let (_server, work) = site_run(&full_feed("max_content_size = 4096\n"));
     let long = content_of(&work, "news.rss", ARTICLES[2]);
     assert!(long.len() <= 4096 + 16, "{} bytes", long.len());
     assert!(long.contains("Paragraph 1 of the long read"), "{long}");
@@ -448,13 +429,7 @@ fn max_content_size_cuts_at_an_element_and_ends_with_an_ellipsis() {
 #[test]
 fn check_names_the_line_and_column_of_a_bad_full_text_key() {
     let server = Server::start();
-    let work = workdir(
-        &server,
-        &FULL_FEED.replace(
-            "full_text = true\n",
-            "full_text = true\nfull_text_selector = \"div[\"\n",
-        ),
-    );
+    let work = workdir(&server, &full_feed("full_text_selector = \"div[\"\n"));
     let outcome = work.check();
     outcome.assert_code(2);
     assert!(
@@ -505,10 +480,7 @@ fn probe_shows_the_text_its_length_and_what_was_removed() {
     // With a feed's selector, the sanitizer sees the whole article and says so.
     work.write_config(&config(
         &server,
-        &FULL_FEED.replace(
-            "full_text = true\n",
-            "full_text = true\nfull_text_selector = \"article\"\n",
-        ),
+        &full_feed("full_text_selector = \"article\"\n"),
     ));
     let outcome = work.sitefeed(&["probe", &url, "--full-text", "--feed", "news"]);
     outcome.assert_code(0);
