@@ -16,6 +16,12 @@ use url::Url;
 
 use crate::charset;
 
+mod guard;
+mod robots;
+
+use guard::check_public;
+pub use robots::RobotsRecord;
+
 /// How long a robots.txt is trusted before it is fetched again.
 pub const ROBOTS_TTL: Duration = Duration::from_secs(24 * 3600);
 /// The longest `Retry-After` or `Crawl-delay` honoured: a `Crawl-delay` above it is cut to it,
@@ -136,17 +142,6 @@ pub struct Policy {
     pub respect_robots: bool,
 }
 
-/// A robots.txt as kept between runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RobotsRecord {
-    pub host: String,
-    /// The file's body; empty for "allow everything" (no file, or 4xx).
-    pub body: String,
-    /// Whether the file was unreachable (5xx or network error): RFC 9309 says disallow all.
-    pub unreachable: bool,
-    pub fetched_at: SystemTime,
-}
-
 /// One host's politeness state; its mutex is held for a whole request, so there is at most
 /// one request in flight per host.
 struct Host {
@@ -209,41 +204,6 @@ impl Fetcher {
             requests: self.requests.load(Ordering::Relaxed),
             not_modified: self.not_modified.load(Ordering::Relaxed),
         }
-    }
-
-    /// Seeds the robots.txt cache with records kept from earlier runs.
-    pub fn load_robots(&self, records: Vec<RobotsRecord>) {
-        for record in records.into_iter().filter(|r| !r.unreachable) {
-            let host = self.host(&record.host);
-            let robot = parse_robots(&record);
-            let mut host = host.lock().unwrap_or_else(|e| e.into_inner());
-            host.crawl_delay = crawl_delay(robot.as_ref());
-            host.robots = Some((record, robot));
-        }
-    }
-
-    /// The robots.txt records known now, to keep for the next run. An unreachable one is left
-    /// out: it disallows the host for this run only, and is asked for again next time.
-    pub fn robots_records(&self) -> Vec<RobotsRecord> {
-        let hosts: Vec<_> = self
-            .hosts
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .values()
-            .cloned()
-            .collect();
-        let mut records: Vec<_> = hosts
-            .iter()
-            .filter_map(|h| {
-                let host = h.lock().unwrap_or_else(|e| e.into_inner());
-                host.robots
-                    .as_ref()
-                    .filter(|(record, _)| !record.unreachable)
-                    .map(|(record, _)| record.clone())
-            })
-            .collect();
-        records.sort_by(|a, b| a.host.cmp(&b.host));
-        records
     }
 
     fn host(&self, name: &str) -> Arc<Mutex<Host>> {
@@ -524,128 +484,6 @@ impl Fetcher {
         &self.settings
     }
 
-    /// The `Sitemap:` lines of the robots.txt of `url`'s host (fetched now, or as known from an
-    /// earlier run), resolved against it; `sitemaps = "robots"` and `add` start from these.
-    pub fn robots_sitemaps(&self, url: &Url) -> Result<Vec<Url>, FetchError> {
-        if self.settings.block_private_addresses {
-            check_public(url)?;
-        }
-        let host = self.host(url.host_str().unwrap_or_default());
-        let mut host = host.lock().unwrap_or_else(|e| e.into_inner());
-        self.load_robots_if_stale(&mut host, url)?;
-        let base = Url::parse(&robots_url(url)).unwrap_or_else(|_| url.clone());
-        let robot = host.robots.as_ref().and_then(|(_, robot)| robot.as_ref());
-        let mut sitemaps: Vec<Url> = Vec::new();
-        for line in robot.map(|r| r.sitemaps.as_slice()).unwrap_or_default() {
-            let Ok(sitemap) = base.join(line.trim()) else {
-                continue;
-            };
-            if matches!(sitemap.scheme(), "http" | "https") && !sitemaps.contains(&sitemap) {
-                sitemaps.push(sitemap);
-            }
-        }
-        Ok(sitemaps)
-    }
-
-    fn load_robots_if_stale(&self, host: &mut Host, url: &Url) -> Result<(), FetchError> {
-        let fresh = host.robots.as_ref().is_some_and(|(record, _)| {
-            record
-                .fetched_at
-                .elapsed()
-                .map(|age| age < ROBOTS_TTL)
-                .unwrap_or(false)
-        });
-        if !fresh {
-            let record = self.fetch_robots(host, url)?;
-            let robot = parse_robots(&record);
-            host.crawl_delay = crawl_delay(robot.as_ref());
-            // The robots.txt request itself started the gap; a Crawl-delay learnt from it
-            // applies to the request that follows.
-            host.next_slot = host.next_slot.max(Instant::now() + host.crawl_delay);
-            host.robots = Some((record, robot));
-        }
-        Ok(())
-    }
-
-    fn check_robots(&self, host: &mut Host, url: &Url) -> Result<(), FetchError> {
-        self.load_robots_if_stale(host, url)?;
-        let (record, robot) = host.robots.as_ref().expect("robots were just loaded");
-        let robots_url = robots_url(url);
-        if record.unreachable {
-            return Err(FetchError::Robots {
-                url: url.clone(),
-                robots: format!("{robots_url} (unreachable, so everything is disallowed)"),
-            });
-        }
-        match robot {
-            Some(robot) if !robot.allowed(url.as_str()) => Err(FetchError::Robots {
-                url: url.clone(),
-                robots: robots_url,
-            }),
-            _ => Ok(()),
-        }
-    }
-
-    /// Fetches the host's robots.txt. A server error makes a record that disallows everything
-    /// (RFC 9309); a network error is this request's error and is not remembered, since the
-    /// page itself cannot be fetched either.
-    fn fetch_robots(&self, host: &mut Host, url: &Url) -> Result<RobotsRecord, FetchError> {
-        let robots_url = robots_url(url);
-        let record = |body: String, unreachable: bool| RobotsRecord {
-            host: url.host_str().unwrap_or_default().to_ascii_lowercase(),
-            body,
-            unreachable,
-            fetched_at: SystemTime::now(),
-        };
-        let Ok(robots) = Url::parse(&robots_url) else {
-            return Ok(record(String::new(), false));
-        };
-        // RFC 9309: follow at least five redirects (http -> https is common).
-        let mut robots = robots;
-        let mut result = self.send_polite(host, &robots, None, None);
-        for _ in 0..5 {
-            let Ok(response) = &result else { break };
-            let location = response
-                .headers
-                .get("location")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|l| robots.join(l).ok())
-                .filter(|u| matches!(u.scheme(), "http" | "https"));
-            match location {
-                Some(next) if (300..400).contains(&response.status) => {
-                    robots = next;
-                    result = self.send_polite(host, &robots, None, None);
-                }
-                _ => break,
-            }
-        }
-        match result {
-            Ok(response) if (200..300).contains(&response.status) => {
-                let body = response.body.unwrap_or_default();
-                // A robots.txt larger than 500 KiB is cut there, as RFC 9309 allows.
-                let body = &body[..body.len().min(500 * 1024)];
-                Ok(record(String::from_utf8_lossy(body).into_owned(), false))
-            }
-            // 429 is the server asking to slow down, not saying there are no rules: treated
-            // like a server error, as major crawlers do.
-            Ok(response) if (300..500).contains(&response.status) && response.status != 429 => {
-                Ok(record(String::new(), false))
-            }
-            Ok(response) => {
-                debug!("{robots_url}: HTTP {}", response.status);
-                Ok(record(String::new(), true))
-            }
-            Err(err) => match *err.error {
-                FetchError::Transport { message, .. } => Err(FetchError::Transport {
-                    url: url.clone(),
-                    message,
-                }),
-                // A robots.txt too large to read is treated as absent.
-                _ => Ok(record(String::new(), false)),
-            },
-        }
-    }
-
     /// Sends one GET and reads the body within the cap.
     fn send(
         &self,
@@ -802,83 +640,6 @@ struct SendError {
     retryable: bool,
 }
 
-/// Refuses `url` when its host is, or resolves to, an address that is not public. Resolution
-/// here and again on connect leaves a window for DNS rebinding; this guards configs, not
-/// against an adversarial resolver.
-fn check_public(url: &Url) -> Result<(), FetchError> {
-    use std::net::{IpAddr, ToSocketAddrs};
-    let port = url.port_or_known_default().unwrap_or(80);
-    let addresses: Vec<IpAddr> = match url.host() {
-        Some(url::Host::Ipv4(ip)) => vec![IpAddr::V4(ip)],
-        Some(url::Host::Ipv6(ip)) => vec![IpAddr::V6(ip)],
-        Some(url::Host::Domain(name)) => (name, port)
-            .to_socket_addrs()
-            .map(|addrs| addrs.map(|a| a.ip()).collect())
-            .map_err(|err| FetchError::Transport {
-                url: url.clone(),
-                message: format!("cannot resolve {name}: {err}"),
-            })?,
-        None => Vec::new(),
-    };
-    match addresses.into_iter().find(|ip| !is_public(ip)) {
-        Some(ip) => Err(FetchError::Private {
-            url: url.clone(),
-            address: ip.to_string(),
-        }),
-        None => Ok(()),
-    }
-}
-
-fn is_public(ip: &std::net::IpAddr) -> bool {
-    use std::net::IpAddr;
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b)))
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public(&IpAddr::V4(v4));
-            }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
-        }
-    }
-}
-
-fn robots_url(url: &Url) -> String {
-    let mut robots = url.clone();
-    robots.set_path("/robots.txt");
-    robots.set_query(None);
-    robots.set_fragment(None);
-    robots.to_string()
-}
-
-fn parse_robots(record: &RobotsRecord) -> Option<texting_robots::Robot> {
-    if record.body.is_empty() {
-        return None;
-    }
-    texting_robots::Robot::new(ROBOTS_AGENT, record.body.as_bytes()).ok()
-}
-
-fn crawl_delay(robot: Option<&texting_robots::Robot>) -> Duration {
-    robot
-        .and_then(|r| r.delay)
-        .filter(|d| d.is_finite() && *d > 0.0)
-        .map(|d| Duration::from_secs_f32(d).min(MAX_SERVER_WAIT))
-        .unwrap_or(Duration::ZERO)
-}
-
 /// 408, 429 and 5xx are worth another try; other statuses are the server's answer.
 fn is_retryable_status(status: u16) -> bool {
     status == 408 || status == 429 || (500..600).contains(&status)
@@ -984,31 +745,6 @@ mod tests {
     }
 
     #[test]
-    fn private_addresses_are_told_apart() {
-        for ip in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "100.64.0.1",
-            "0.0.0.0",
-            "::1",
-            "fc00::1",
-            "fe80::1",
-            "::ffff:127.0.0.1",
-        ] {
-            assert!(!is_public(&ip.parse().unwrap()), "{ip}");
-        }
-        for ip in ["93.184.216.34", "8.8.8.8", "2606:4700::1111"] {
-            assert!(is_public(&ip.parse().unwrap()), "{ip}");
-        }
-        let err = check_public(&Url::parse("http://127.0.0.1:8080/x").unwrap()).unwrap_err();
-        assert!(err.to_string().contains("block_private_addresses"), "{err}");
-        assert!(check_public(&Url::parse("http://[::1]/x").unwrap()).is_err());
-    }
-
-    #[test]
     fn backoff_doubles_with_jitter() {
         let fetcher = Fetcher::new(FetchSettings {
             retry_backoff: Duration::from_millis(100),
@@ -1020,24 +756,6 @@ mod tests {
             let third = fetcher.backoff(2);
             assert!((300..=500).contains(&third.as_millis()), "{third:?}");
         }
-    }
-
-    #[test]
-    fn robots_rules_and_crawl_delay_are_read() {
-        let record = RobotsRecord {
-            host: "news.example".into(),
-            body: "User-agent: *\nDisallow: /private/\nCrawl-delay: 3\n".into(),
-            unreachable: false,
-            fetched_at: SystemTime::now(),
-        };
-        let robot = parse_robots(&record).unwrap();
-        assert!(!robot.allowed("https://news.example/private/a.html"));
-        assert!(robot.allowed("https://news.example/world/"));
-        assert_eq!(crawl_delay(Some(&robot)), Duration::from_secs(3));
-        assert_eq!(
-            robots_url(&Url::parse("https://news.example/a/b?c#d").unwrap()),
-            "https://news.example/robots.txt"
-        );
     }
 
     #[test]
@@ -1076,30 +794,6 @@ mod tests {
             fetcher.stats().requests,
             1,
             "only what was let through counts"
-        );
-    }
-
-    #[test]
-    fn robots_sitemap_lines_are_resolved_once_each() {
-        let fetcher = Fetcher::new(FetchSettings::default());
-        fetcher.load_robots(vec![RobotsRecord {
-            host: "news.example".into(),
-            body: "Sitemap: /sitemap_news.xml\nUser-agent: *\nDisallow:\n\
-                   Sitemap: https://news.example/sitemap_news.xml\nSitemap: ftp://x/y.xml\n"
-                .into(),
-            unreachable: false,
-            fetched_at: SystemTime::now(),
-        }]);
-        let page = Url::parse("https://news.example/world/").unwrap();
-        let sitemaps = fetcher.robots_sitemaps(&page).unwrap();
-        assert_eq!(
-            sitemaps.iter().map(Url::as_str).collect::<Vec<_>>(),
-            ["https://news.example/sitemap_news.xml"]
-        );
-        assert_eq!(
-            fetcher.stats().requests,
-            0,
-            "a known robots.txt is not fetched again"
         );
     }
 }
