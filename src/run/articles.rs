@@ -12,6 +12,7 @@ use super::{FeedReport, Pass, PassError};
 use crate::config::Feed;
 use crate::extract;
 use crate::fetch::{Fetched, Policy, Validators};
+use crate::fulltext::FullText;
 use crate::store::FetchedArticle;
 
 impl Pass<'_> {
@@ -104,8 +105,7 @@ impl Pass<'_> {
                 let mut article = extract::extract(&page.html, &page.url, feed.timezone).article;
                 if let Some(rules) = &feed.full_text {
                     // Empty, not `None`: tried and found nothing, so not tried again.
-                    let content = crate::fulltext::extract(&page.html, &page.url, rules);
-                    article.content = Some(content.map(|c| c.html).unwrap_or_default());
+                    article.content = Some(full_text(feed, &page, rules).unwrap_or_default());
                 }
                 if !is_plausible_canonical(&article.url, &url) {
                     article.url = url.to_string();
@@ -121,6 +121,23 @@ impl Pass<'_> {
             }
             Ok(Fetched::NotModified) => Ok(None),
             Err(err) => Err(err.to_string()),
+        }
+    }
+}
+
+/// The article text of `page`. Readability is third-party code run on hostile input: should
+/// it panic on some page, that article goes without text (said in one line naming it) rather
+/// than the pass losing every feed after it.
+fn full_text(feed: &Feed, page: &crate::fetch::Page, rules: &FullText) -> Option<String> {
+    let extract = || crate::fulltext::extract(&page.html, &page.url, rules).map(|c| c.html);
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(extract)) {
+        Ok(text) => text,
+        Err(_) => {
+            warn!(
+                "feed {}: {}: the article's text could not be extracted (a bug: please report it with this page)",
+                feed.name, page.url
+            );
+            None
         }
     }
 }
