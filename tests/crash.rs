@@ -113,9 +113,11 @@ fn sigkill_at_random_moments_never_corrupts_output_or_state() {
     println!("SITEFEED_CRASH_SEED={seed}");
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut site = Site::new(20);
+    const FULL_TEXT: &str = "full_text = true\n";
 
     // How long a whole first run takes here: kills are spread over 0..120% of it.
-    let probe = site.workdir("");
+    // With full text, so the store's compressed text is written, and killed, too.
+    let probe = site.workdir(FULL_TEXT);
     let baseline = run_measured(&probe, RUN_TIMEOUT);
     baseline.outcome.assert_code(0);
     site.assert_complete_feeds(&probe);
@@ -132,7 +134,7 @@ fn sigkill_at_random_moments_never_corrupts_output_or_state() {
     let mut phases: BTreeMap<&str, usize> = BTreeMap::new();
     let mut kills = 0;
     for round in 0..ROUNDS {
-        let work = site.workdir("");
+        let work = site.workdir(FULL_TEXT);
         let output = work.path().join("output");
         let state = work.path().join("state.db");
         for k in 0..KILLS_PER_ROUND {
