@@ -254,14 +254,13 @@ fn find_tag(html: &str) -> Option<usize> {
     let mut from = 0;
     while let Some(i) = memchr::memchr(b'<', &bytes[from..]) {
         let at = from + i;
-        let after = &html[at + 1..];
+        // Bytes, not str: the text after `<` may have a multi-byte character where a tag
+        // name would end (`<p>“`), and a str slice there panics.
+        let after = &bytes[at + 1..];
         for name in ["img", "source"] {
             if after.len() > name.len()
-                && after[..name.len()].eq_ignore_ascii_case(name)
-                && matches!(
-                    after.as_bytes()[name.len()],
-                    b' ' | b'\t' | b'\n' | b'/' | b'>'
-                )
+                && after[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+                && matches!(after[name.len()], b' ' | b'\t' | b'\n' | b'/' | b'>')
             {
                 return Some(at);
             }
@@ -339,6 +338,15 @@ mod tests {
 
     fn base() -> Url {
         Url::parse("https://news.example/world/story.html").unwrap()
+    }
+
+    #[test]
+    fn text_with_wide_characters_right_after_a_tag_is_kept() {
+        let html = "<p>“Quoted,” she said.</p><p>«Zitat» — ß</p><img data-src=\"/a.jpg\">";
+        let (out, _) = sanitize(html, &base());
+        assert!(out.contains("<p>“Quoted,” she said.</p>"), "{out}");
+        assert!(out.contains("«Zitat» — ß"), "{out}");
+        assert!(out.contains("src=\"https://news.example/a.jpg\""), "{out}");
     }
 
     #[test]
