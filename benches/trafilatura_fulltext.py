@@ -13,12 +13,41 @@ default is trafilatura.extract's defaults (comments included, plain text); --pre
 favor_precision, --no-comments include_comments=False. Exits 0 when the corpus is absent.
 """
 import argparse
+import collections
+import html
 import json
 import os
+import re
 import sys
 import time
 
 from trafilatura_bench import HERE, decode
+
+# As benches/fulltext.rs: share of a truth's words that must occur in the page's own text.
+ON_PAGE = 0.8
+
+
+def report(corpus, pages, results):
+    """score.py's body F1, and the same on the pages whose truth is on the page, as
+    benches/fulltext.rs reports it (some truths are another page's body)."""
+    sys.path.insert(0, corpus)
+    import score
+
+    def strip(s):
+        return html.unescape(re.sub(r"<[^>]+>", " ", s)) if "<" in s else s
+
+    def recall(pred, gold):
+        return sum((collections.Counter(pred) & collections.Counter(gold)).values()) / max(len(gold), 1)
+
+    rows = []
+    for (_, page, _, truth), (_, body) in zip(pages, results):
+        gold = score.words(truth)
+        f1 = score.bag_f1(score.words(strip(body or "")), gold)
+        rows.append((f1, recall(score.words(strip(page)), gold) >= ON_PAGE))
+    for name, sel in (("", rows), (" whose truth is on the page", [r for r in rows if r[1]])):
+        n = max(len(sel), 1)
+        print(f"body on the {len(sel)} pages{name}: mean word F1 {100 * sum(f for f, _ in sel) / n:.2f}%,"
+              f" F1 >= 0.8 {100 * sum(f >= 0.8 for f, _ in sel) / n:.1f}%")
 
 
 def main():
@@ -51,12 +80,12 @@ def main():
             path = os.path.join(a.corpus, row["file"])
             opener = gzip.open if path.endswith(".gz") else open
             with opener(path, "rb") as g:
-                pages.append((row["id"], decode(g.read()), row.get("url")))
+                pages.append((row["id"], decode(g.read()), row.get("url"), row["expected"]["body"]))
     options = dict(output_format=a.format, favor_precision=a.precision,
                    include_comments=not a.no_comments)
 
     def run():
-        return [(i, trafilatura.extract(h, url=u, **options)) for i, h, u in pages]
+        return [(i, trafilatura.extract(h, url=u, **options)) for i, h, u, _ in pages]
 
     best, results = None, None
     for _ in range(a.passes):
@@ -73,6 +102,7 @@ def main():
           f" trafilatura {trafilatura.__version__} extract({shown})")
     print(f"{'trafilatura.extract':<30} {len(pages) / best:8.1f} pages/s {best:8.3f} s"
           f"  no text {sum(1 for _, b in results if not (b or '').strip())}")
+    report(a.corpus, pages, results)
     print(f"predictions: {a.out}")
     return 0
 
