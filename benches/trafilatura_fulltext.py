@@ -14,6 +14,7 @@ favor_precision, --no-comments include_comments=False. Exits 0 when the corpus i
 """
 import argparse
 import collections
+import gzip
 import html
 import json
 import os
@@ -21,7 +22,8 @@ import re
 import sys
 import time
 
-from trafilatura_bench import HERE, decode
+sys.dont_write_bytecode = True  # importing the sibling bench would leave benches/__pycache__
+from trafilatura_bench import HERE, decode  # noqa: E402
 
 # As benches/fulltext.rs: share of a truth's words that must occur in the page's own text.
 ON_PAGE = 0.8
@@ -66,7 +68,6 @@ def main():
     if not os.path.isfile(manifest):
         print(f"trafilatura_fulltext: no corpus at {a.corpus} (manifest.jsonl missing); skipped")
         return 0
-    import gzip
     import trafilatura
 
     pages = []
