@@ -72,11 +72,11 @@ fn by_selector(page: &str, selector: &str) -> Option<String> {
 }
 
 fn by_readability(page: &str, url: &Url) -> Option<String> {
-    let config = dom_smoothie::Config {
-        // Short news items are articles too: Readability's default wants 500 characters.
-        char_threshold: 200,
-        ..Default::default()
-    };
+    // Readability's own threshold (500 characters) keeps short items: a pick shorter than it
+    // only makes Readability try again with gentler cleaning, and when no try reaches it the
+    // longest pick is returned. A lower one accepts the first short pick, which on pages of
+    // dense scripts (Japanese) was a byline box or a newsletter panel beside the article.
+    let config = dom_smoothie::Config::default();
     let mut readability =
         dom_smoothie::Readability::new(page, Some(url.as_str()), Some(config)).ok()?;
     let article = readability.parse().ok()?;
@@ -141,6 +141,19 @@ mod tests {
             content.html
         );
         assert!(!content.cut);
+    }
+
+    #[test]
+    fn a_short_item_is_still_picked_alone() {
+        let html = page(
+            "<article><h1>Road closed</h1><p>The bridge on Mill Street is closed to traffic \
+             until Friday while crews repair storm damage to its railings, the city said on \
+             Monday; buses will take the river road instead.</p></article>",
+        );
+        let content = extract(&html, &url(), &FullText::default()).unwrap();
+        assert!(content.html.contains("storm damage"), "{}", content.html);
+        assert!(!content.html.contains("Copyright"), "{}", content.html);
+        assert!(!content.html.contains(">Home<"), "{}", content.html);
     }
 
     #[test]
