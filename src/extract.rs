@@ -107,9 +107,28 @@ pub fn extract_explained(html: &str, page_url: &Url, tz: Option<Tz>) -> Extracti
     extract_with(html, page_url, tz, true)
 }
 
+/// Like [`extract`], also giving the document it parsed (pruned of scripts, styles and the
+/// attributes extraction does not read), so full text can start from it without a parse of
+/// its own.
+pub fn extract_with_document(html: &str, page_url: &Url, tz: Option<Tz>) -> (Extraction, Html) {
+    let (doc, scripts) = crate::html::parse_with_scripts(html);
+    let extraction = extract_from(&doc, &scripts, page_url, tz, false);
+    (extraction, doc)
+}
+
 fn extract_with(html: &str, page_url: &Url, tz: Option<Tz>, explain: bool) -> Extraction {
     let (doc, scripts) = crate::html::parse_with_scripts(html);
-    let signals = Signals::gather(&doc, &scripts, page_url);
+    extract_from(&doc, &scripts, page_url, tz, explain)
+}
+
+fn extract_from(
+    doc: &Html,
+    scripts: &[&str],
+    page_url: &Url,
+    tz: Option<Tz>,
+    explain: bool,
+) -> Extraction {
+    let signals = Signals::gather(doc, scripts, page_url);
     let mut ex = Extractor {
         s: &signals,
         page_url,

@@ -6,6 +6,7 @@
 //! by the feed's `full_text_selector`. What it picks is then put through [`sanitize`]: an
 //! allow-list, so a hostile page can never put markup that runs into a feed reader.
 
+mod region;
 mod sanitize;
 
 use scraper::{Html, Selector};
@@ -39,7 +40,8 @@ impl Default for FullText {
 pub struct Content {
     /// Sanitized HTML with absolute links, at most about `max_size` bytes.
     pub html: String,
-    /// What the sanitizer took out of the picked content.
+    /// What the sanitizer took out of the picked content; [`extract_from_document`] (the
+    /// run, which never shows it) counts only the tracking pixels.
     pub removed: Removed,
     /// Whether the text was cut at `max_size`.
     pub cut: bool,
@@ -47,21 +49,57 @@ pub struct Content {
 
 /// The article text of `page` (fetched from `url`), or `None` when nothing readable was found.
 pub fn extract(page: &str, url: &Url, rules: &FullText) -> Option<Content> {
-    // Cut where hostile nesting would make parsing quadratic, and without the script and
-    // style bodies no reader shows (see `crate::html`).
-    let page = crate::html::prune(page, crate::html::MAX_NESTING);
-    let picked = match &rules.selector {
-        Some(selector) => by_selector(&page, selector)?,
-        None => by_readability(&page, url)?,
+    extract_in(None, page, url, rules)
+}
+
+/// Like [`extract`], starting from `doc`, the page as metadata extraction parsed it
+/// ([`crate::extract::extract_with_document`]): Readability is then given only the page's
+/// article region, when the page marks one, instead of parsing the whole page again.
+pub fn extract_from_document(
+    doc: &Html,
+    page: &str,
+    url: &Url,
+    rules: &FullText,
+) -> Option<Content> {
+    extract_in(Some(doc), page, url, rules)
+}
+
+fn extract_in(doc: Option<&Html>, page: &str, url: &Url, rules: &FullText) -> Option<Content> {
+    let region = match (&rules.selector, doc) {
+        (None, Some(doc)) => region::article_region(doc),
+        _ => None,
     };
-    let (html, removed) = sanitize(&picked, url);
+    let picked = match (&rules.selector, region) {
+        (None, Some(region)) => by_readability(&region, url)?,
+        (selector, _) => {
+            // Cut where hostile nesting would make parsing quadratic, and without the script
+            // and style bodies no reader shows (see `crate::html`).
+            match selector {
+                Some(selector) => by_selector(
+                    &crate::html::prune(page, crate::html::MAX_NESTING),
+                    selector,
+                )?,
+                None => by_readability(
+                    &crate::html::prune_for_extraction(page, crate::html::MAX_NESTING),
+                    url,
+                )?,
+            }
+        }
+    };
+    // What was removed is counted for `probe` only (`extract`); the run does not show it.
+    let (html, removed) = match doc {
+        None => sanitize(&picked, url),
+        Some(_) => {
+            let (html, pixels) = sanitize::clean(&picked, url);
+            let removed = Removed {
+                pixels,
+                ..Removed::default()
+            };
+            (html, removed)
+        }
+    };
     let (html, cut) = sanitize::cap(&html, url, rules.max_size);
-    let text_len = Html::parse_fragment(&html)
-        .root_element()
-        .text()
-        .map(|t| t.trim().len())
-        .sum::<usize>();
-    (text_len > 0).then_some(Content { html, removed, cut })
+    sanitize::has_text(&html).then_some(Content { html, removed, cut })
 }
 
 fn by_selector(page: &str, selector: &str) -> Option<String> {
@@ -76,7 +114,11 @@ fn by_readability(page: &str, url: &Url) -> Option<String> {
     // only makes Readability try again with gentler cleaning, and when no try reaches it the
     // longest pick is returned. A lower one accepts the first short pick, which on pages of
     // dense scripts (Japanese) was a byline box or a newsletter panel beside the article.
-    let config = dom_smoothie::Config::default();
+    // Its JSON-LD reading is for metadata, which sitefeed has from its own extraction.
+    let config = dom_smoothie::Config {
+        disable_json_ld: true,
+        ..Default::default()
+    };
     let mut readability =
         dom_smoothie::Readability::new(page, Some(url.as_str()), Some(config)).ok()?;
     let article = readability.parse().ok()?;

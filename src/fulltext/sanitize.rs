@@ -61,10 +61,34 @@ impl Removed {
 /// `html` made safe, with links and images absolute against `base`, and what was removed.
 pub fn sanitize(html: &str, base: &Url) -> (String, Removed) {
     let mut removed = count_unsafe(html);
-    let (html, pixels) = real_images(html);
+    let (clean, pixels) = clean(html, base);
     removed.pixels = pixels;
+    (clean, removed)
+}
+
+/// [`sanitize`] without counting what it removes (beyond the pixels, which it finds anyway):
+/// the count costs a parse of its own and only `probe` shows it.
+pub(super) fn clean(html: &str, base: &Url) -> (String, usize) {
+    let (html, pixels) = real_images(html);
     let clean = builder(base).clean(&html).to_string();
-    (xml_safe(&clean), removed)
+    (xml_safe(&clean), pixels)
+}
+
+/// Whether sanitized `html` has any text outside its tags (the serializer escapes every `<`
+/// in text, so a byte scan is exact).
+pub(super) fn has_text(html: &str) -> bool {
+    let mut in_tag = false;
+    html.bytes().any(|b| match b {
+        b'<' => {
+            in_tag = true;
+            false
+        }
+        b'>' => {
+            in_tag = false;
+            false
+        }
+        _ => !in_tag && !b.is_ascii_whitespace(),
+    })
 }
 
 /// `html` cut to about `max` bytes after a closing tag, its open elements closed, and a
@@ -89,7 +113,7 @@ pub fn cap(html: &str, base: &Url, max: usize) -> (String, bool) {
         }
         search = &html[..open];
     }
-    let (closed, _) = sanitize(&html[..cut], base);
+    let (closed, _) = clean(&html[..cut], base);
     (format!("{closed}{ellipsis}"), true)
 }
 

@@ -102,10 +102,12 @@ impl Pass<'_> {
         self.progress.set_message(format!("{done} articles  {url}"));
         match result {
             Ok(Fetched::Page(page)) => {
-                let mut article = extract::extract(&page.html, &page.url, feed.timezone).article;
+                let (extraction, doc) =
+                    extract::extract_with_document(&page.html, &page.url, feed.timezone);
+                let mut article = extraction.article;
                 if let Some(rules) = &feed.full_text {
                     // Empty, not `None`: tried and found nothing, so not tried again.
-                    article.content = Some(full_text(feed, &page, rules).unwrap_or_default());
+                    article.content = Some(full_text(feed, &doc, &page, rules).unwrap_or_default());
                 }
                 if !is_plausible_canonical(&article.url, &url) {
                     article.url = url.to_string();
@@ -128,8 +130,15 @@ impl Pass<'_> {
 /// The article text of `page`. Readability is third-party code run on hostile input: should
 /// it panic on some page, that article goes without text (said in one line naming it) rather
 /// than the pass losing every feed after it.
-fn full_text(feed: &Feed, page: &crate::fetch::Page, rules: &FullText) -> Option<String> {
-    let extract = || crate::fulltext::extract(&page.html, &page.url, rules).map(|c| c.html);
+fn full_text(
+    feed: &Feed,
+    doc: &scraper::Html,
+    page: &crate::fetch::Page,
+    rules: &FullText,
+) -> Option<String> {
+    let extract = || {
+        crate::fulltext::extract_from_document(doc, &page.html, &page.url, rules).map(|c| c.html)
+    };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(extract)) {
         Ok(text) => text,
         Err(_) => {
