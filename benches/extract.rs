@@ -11,9 +11,10 @@
 //! says so and exits 0.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use url::Url;
+
+mod rounds;
 
 /// Rounds of one parse pass and one extraction pass; the fastest pass of each kind is
 /// reported as throughput, the median round as the ratio.
@@ -40,9 +41,6 @@ fn main() -> anyhow::Result<()> {
         bytes as f64 / 1e6
     );
 
-    // Parse and extraction passes alternate, so both see the same machine weather; the ratio
-    // is the median of the rounds' ratios, which a noisy neighbour moves least.
-    let mut rounds = Vec::with_capacity(PASSES);
     let run_parse = || {
         for (html, _) in &pages {
             std::hint::black_box(scraper::Html::parse_document(html));
@@ -53,42 +51,14 @@ fn main() -> anyhow::Result<()> {
             std::hint::black_box(sitefeed::extract::extract(html, url, None));
         }
     };
-    run_parse();
-    run_extract();
-    for _ in 0..PASSES {
-        let t = Instant::now();
-        run_parse();
-        let parse = t.elapsed();
-        let t = Instant::now();
-        run_extract();
-        rounds.push((parse, t.elapsed()));
-    }
-    let parse = rounds.iter().map(|r| r.0).min().expect("PASSES > 0");
-    let extract = rounds.iter().map(|r| r.1).min().expect("PASSES > 0");
-    let mut ratios: Vec<f64> = rounds
-        .iter()
-        .map(|(p, e)| e.as_secs_f64() / p.as_secs_f64())
-        .collect();
-    ratios.sort_by(f64::total_cmp);
-    let report = |name: &str, d: Duration| {
-        let s = d.as_secs_f64();
-        println!(
-            "{name:<28} {:>8.1} pages/s {:>7.2} MB/s {:>8.3} s",
-            pages.len() as f64 / s,
-            bytes as f64 / 1e6 / s,
-            s
-        );
-    };
-    report("bare Html::parse_document", parse);
-    report("extract::extract", extract);
+    let rounds = rounds::alternate(PASSES, run_parse, run_extract);
+    let (parse, extract) = rounds.best;
+    rounds::report("bare Html::parse_document", 28, pages.len(), bytes, parse);
+    rounds::report("extract::extract", 28, pages.len(), bytes, extract);
     println!(
         "extraction / bare parse: {:.3}x (median of {PASSES} alternating rounds; per round {})",
-        ratios[ratios.len() / 2],
-        ratios
-            .iter()
-            .map(|r| format!("{r:.2}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        rounds.median(),
+        rounds.per_round()
     );
     Ok(())
 }

@@ -24,6 +24,8 @@ use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use regex::Regex;
+
+mod rounds;
 use sitefeed::fulltext::{self, FullText};
 use unicode_normalization::UnicodeNormalization;
 use url::Url;
@@ -84,38 +86,23 @@ fn speed(pages: &[Page]) {
             std::hint::black_box(as_the_run_does(p, &rules));
         }
     };
-    run_metadata();
-    run_full();
-    // The two kinds alternate so both see the same machine weather; the ratio is the median of
-    // the rounds' ratios, which a noisy neighbour (the 2 cores are shared) moves least.
-    let mut rounds = Vec::with_capacity(PASSES);
-    for _ in 0..PASSES {
-        let t = Instant::now();
-        run_metadata();
-        let metadata = t.elapsed();
-        let t = Instant::now();
-        run_full();
-        rounds.push((metadata, t.elapsed()));
-    }
-    let metadata = rounds.iter().map(|r| r.0).min().expect("PASSES > 0");
-    let full = rounds.iter().map(|r| r.1).min().expect("PASSES > 0");
-    let mut ratios: Vec<f64> = rounds
-        .iter()
-        .map(|(m, f)| f.as_secs_f64() / m.as_secs_f64())
-        .collect();
-    ratios.sort_by(f64::total_cmp);
-    let report = |name: &str, d: Duration| {
-        let s = d.as_secs_f64();
-        println!(
-            "{name:<32} {:>8.1} pages/s {:>7.2} MB/s {:>8.3} s",
-            pages.len() as f64 / s,
-            bytes as f64 / 1e6 / s,
-            s
-        );
-    };
-    report("metadata (extract::extract)", metadata);
-    report("metadata + full text (as run)", full);
-    let ratio = ratios[ratios.len() / 2];
+    let rounds = rounds::alternate(PASSES, run_metadata, run_full);
+    let (metadata, full) = rounds.best;
+    rounds::report(
+        "metadata (extract::extract)",
+        32,
+        pages.len(),
+        bytes,
+        metadata,
+    );
+    rounds::report(
+        "metadata + full text (as run)",
+        32,
+        pages.len(),
+        bytes,
+        full,
+    );
+    let ratio = rounds.median();
     println!(
         "(metadata + full text) / metadata: {ratio:.3}x, target <= {TARGET_RATIO}x: {} \
          (median of {PASSES} alternating rounds; per round {})",
@@ -124,11 +111,7 @@ fn speed(pages: &[Page]) {
         } else {
             "NOT met"
         },
-        ratios
-            .iter()
-            .map(|r| format!("{r:.2}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        rounds.per_round()
     );
 }
 
