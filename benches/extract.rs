@@ -10,29 +10,20 @@
 //! HTML), with the ratio of extraction time to parse time. When the corpus is absent the bench
 //! says so and exits 0.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use url::Url;
 
-mod rounds;
+mod corpus;
 
 /// Rounds of one parse pass and one extraction pass; the fastest pass of each kind is
 /// reported as throughput, the median round as the ratio.
 const PASSES: usize = 7;
 
 fn main() -> anyhow::Result<()> {
-    let dir = std::env::var("SITEFEED_CORPUS").map_or_else(
-        |_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
-        PathBuf::from,
-    );
-    let manifest = dir.join("manifest.jsonl");
-    if !manifest.is_file() {
-        println!(
-            "bench extract: no corpus at {} (manifest.jsonl missing); skipped",
-            dir.display()
-        );
+    let Some(manifest) = corpus::manifest("extract") else {
         return Ok(());
-    }
+    };
     let pages = load(&manifest)?;
     let bytes: usize = pages.iter().map(|(html, _)| html.len()).sum();
     println!(
@@ -51,10 +42,10 @@ fn main() -> anyhow::Result<()> {
             std::hint::black_box(sitefeed::extract::extract(html, url, None));
         }
     };
-    let rounds = rounds::alternate(PASSES, run_parse, run_extract);
+    let rounds = corpus::alternate(PASSES, run_parse, run_extract);
     let (parse, extract) = rounds.best;
-    rounds::report("bare Html::parse_document", 28, pages.len(), bytes, parse);
-    rounds::report("extract::extract", 28, pages.len(), bytes, extract);
+    corpus::report("bare Html::parse_document", 28, pages.len(), bytes, parse);
+    corpus::report("extract::extract", 28, pages.len(), bytes, extract);
     println!(
         "extraction / bare parse: {:.3}x (median of {PASSES} alternating rounds; per round {})",
         rounds.median(),

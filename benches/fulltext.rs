@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use regex::Regex;
 
-mod rounds;
+mod corpus;
 use sitefeed::fulltext::{self, FullText};
 use unicode_normalization::UnicodeNormalization;
 use url::Url;
@@ -51,18 +51,9 @@ struct Page {
 }
 
 fn main() -> anyhow::Result<()> {
-    let dir = std::env::var("SITEFEED_CORPUS").map_or_else(
-        |_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
-        PathBuf::from,
-    );
-    let manifest = dir.join("manifest.jsonl");
-    if !manifest.is_file() {
-        println!(
-            "bench fulltext: no corpus at {} (manifest.jsonl missing); skipped",
-            dir.display()
-        );
+    let Some(manifest) = corpus::manifest("fulltext") else {
         return Ok(());
-    }
+    };
     let pages = load(&manifest)?;
     speed(&pages);
     quality(&pages, &manifest)
@@ -86,16 +77,16 @@ fn speed(pages: &[Page]) {
             std::hint::black_box(as_the_run_does(p, &rules));
         }
     };
-    let rounds = rounds::alternate(PASSES, run_metadata, run_full);
+    let rounds = corpus::alternate(PASSES, run_metadata, run_full);
     let (metadata, full) = rounds.best;
-    rounds::report(
+    corpus::report(
         "metadata (extract::extract)",
         32,
         pages.len(),
         bytes,
         metadata,
     );
-    rounds::report(
+    corpus::report(
         "metadata + full text (as run)",
         32,
         pages.len(),

@@ -1,9 +1,28 @@
-//! Timing two kinds of pass against each other, for the corpus benches: warmed up once, then
-//! alternated so both see the same machine weather. Each kind's fastest pass is its
+//! What the corpus benches share: finding the shared corpus, and timing two kinds of pass
+//! against each other, warmed up once, then alternated so both see the same machine weather. Each kind's fastest pass is its
 //! throughput; the median of the rounds' ratios (which a noisy neighbour on the 2 shared cores
 //! moves least) is the ratio.
 
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+/// The corpus's `manifest.jsonl` (`$SITEFEED_CORPUS`, else `../shared/corpus` beside the
+/// repository), or `None` after saying that bench `name` is skipped without it.
+pub fn manifest(name: &str) -> Option<PathBuf> {
+    let dir = std::env::var("SITEFEED_CORPUS").map_or_else(
+        |_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        PathBuf::from,
+    );
+    let manifest = dir.join("manifest.jsonl");
+    if manifest.is_file() {
+        return Some(manifest);
+    }
+    println!(
+        "bench {name}: no corpus at {} (manifest.jsonl missing); skipped",
+        dir.display()
+    );
+    None
+}
 
 pub struct Rounds {
     /// The fastest pass of the first kind and of the second.
