@@ -189,6 +189,26 @@ fn item<'a>(items: &'a [Value], path: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no item for {path} in {items:#?}"))
 }
 
+/// The fixture site (advertising its feed when `advertised`) with `path` answered by what
+/// `response` makes for the server.
+fn site_serving(
+    advertised: bool,
+    path: &str,
+    response: impl FnOnce(&Server) -> Response,
+) -> Server {
+    let server = Server::start();
+    serve_site(&server, advertised);
+    server.route(path, response(&server));
+    server
+}
+
+/// A workdir whose config is `feeds` for `server`.
+fn workdir(server: &Server, feeds: &str) -> Workdir {
+    let work = Workdir::new();
+    work.write_config(&config(server, feeds));
+    work
+}
+
 fn article_requests(server: &Server) -> usize {
     STORIES
         .iter()
@@ -198,14 +218,10 @@ fn article_requests(server: &Server) -> usize {
 
 #[test]
 fn a_news_sitemap_makes_a_feed_of_its_recent_on_site_articles() {
-    let server = Server::start();
-    serve_site(&server, false);
-    server.route(
-        "/sitemap_news.xml",
-        Response::ok("application/xml", news_sitemap(&server)),
-    );
-    let work = Workdir::new();
-    work.write_config(&config(
+    let server = site_serving(false, "/sitemap_news.xml", |server| {
+        Response::ok("application/xml", news_sitemap(server))
+    });
+    let work = workdir(
         &server,
         r#"
 [[feed]]
@@ -214,7 +230,7 @@ sitemaps = ["{{BASE}}/sitemap_news.xml"]
 article_pattern = '^/world/'
 max_age = "2d"
 "#,
-    ));
+    );
     work.run().assert_code(0);
     let items = json_items(&work, "news");
     assert_eq!(items.len(), 2, "{items:#?}");
@@ -242,14 +258,10 @@ max_age = "2d"
 
 #[test]
 fn fetch_articles_false_makes_entries_from_the_sitemap_alone() {
-    let server = Server::start();
-    serve_site(&server, false);
-    server.route(
-        "/sitemap_news.xml",
-        Response::ok("application/xml", news_sitemap(&server)),
-    );
-    let work = Workdir::new();
-    work.write_config(&config(
+    let server = site_serving(false, "/sitemap_news.xml", |server| {
+        Response::ok("application/xml", news_sitemap(server))
+    });
+    let work = workdir(
         &server,
         r#"
 [[feed]]
@@ -258,7 +270,7 @@ sitemaps = ["{{BASE}}/sitemap_news.xml"]
 max_age = "2d"
 fetch_articles = false
 "#,
-    ));
+    );
     work.run().assert_code(0);
     assert_eq!(article_requests(&server), 0, "{:?}", server.paths());
     let items = json_items(&work, "news");
@@ -275,14 +287,10 @@ fetch_articles = false
 
 #[test]
 fn a_warm_run_against_an_unchanged_sitemap_costs_one_304() {
-    let server = Server::start();
-    serve_site(&server, false);
-    server.route(
-        "/sitemap_news.xml",
-        Response::ok("application/xml", news_sitemap(&server)).etag("\"v1\""),
-    );
-    let work = Workdir::new();
-    work.write_config(&config(
+    let server = site_serving(false, "/sitemap_news.xml", |server| {
+        Response::ok("application/xml", news_sitemap(server)).etag("\"v1\"")
+    });
+    let work = workdir(
         &server,
         r#"
 [[feed]]
@@ -290,7 +298,7 @@ name = "news"
 sitemaps = ["{{BASE}}/sitemap_news.xml"]
 max_age = "2d"
 "#,
-    ));
+    );
     work.run().assert_code(0);
     assert_eq!(article_requests(&server), 2);
     let before = work.output("news.json");
@@ -332,8 +340,7 @@ fn an_index_of_two_gzipped_sitemaps_is_followed() {
             ),
         ),
     );
-    let work = Workdir::new();
-    work.write_config(&config(
+    let work = workdir(
         &server,
         r#"
 [[feed]]
@@ -341,7 +348,7 @@ name = "news"
 sitemaps = ["{{BASE}}/sitemap_index.xml"]
 max_age = "2d"
 "#,
-    ));
+    );
     work.run().assert_code(0);
     let items = json_items(&work, "news");
     assert_eq!(items.len(), 2, "{items:#?}");
@@ -351,24 +358,20 @@ max_age = "2d"
 
 #[test]
 fn sitemaps_robots_reads_the_sitemap_robots_txt_names() {
-    let server = Server::start();
-    serve_site(&server, false);
-    server.route(
-        "/robots.txt",
+    let server = site_serving(false, "/robots.txt", |server| {
         Response::ok(
             "text/plain",
             format!(
                 "User-agent: *\nAllow: /\nSitemap: {}/news.xml\n",
                 server.base()
             ),
-        ),
-    );
+        )
+    });
     server.route(
         "/news.xml",
         Response::ok("application/xml", news_sitemap(&server)),
     );
-    let work = Workdir::new();
-    work.write_config(&config(
+    let work = workdir(
         &server,
         r#"
 [[feed]]
@@ -377,7 +380,7 @@ url = "{{BASE}}/world/"
 sitemaps = "robots"
 max_age = "2d"
 "#,
-    ));
+    );
     work.run().assert_code(0);
     assert_eq!(server.requests_for("/news.xml").len(), 1);
     let items = json_items(&work, "world");
@@ -387,12 +390,9 @@ max_age = "2d"
 
 #[test]
 fn a_sitemap_larger_than_max_body_size_is_an_error_naming_it() {
-    let server = Server::start();
-    serve_site(&server, false);
-    server.route(
-        "/huge.xml",
-        Response::ok("application/xml", news_sitemap(&server)).padding(64 * 1024),
-    );
+    let server = site_serving(false, "/huge.xml", |server| {
+        Response::ok("application/xml", news_sitemap(server)).padding(64 * 1024)
+    });
     let work = Workdir::new();
     work.write_config(&config_with(
         &server,
@@ -419,14 +419,10 @@ sitemaps = ["{{BASE}}/huge.xml"]
 
 #[test]
 fn source_feed_reads_the_advertised_feed_and_enriches_entries_from_article_pages() {
-    let server = Server::start();
-    serve_site(&server, true);
-    server.route(
-        "/world/rss.xml",
-        Response::ok("application/rss+xml", upstream_rss(&server)).etag("\"r1\""),
-    );
-    let work = Workdir::new();
-    work.write_config(&config(
+    let server = site_serving(true, "/world/rss.xml", |server| {
+        Response::ok("application/rss+xml", upstream_rss(server)).etag("\"r1\"")
+    });
+    let work = workdir(
         &server,
         r#"
 [[feed]]
@@ -435,7 +431,7 @@ url = "{{BASE}}/world/"
 source = "feed"
 max_age = "2d"
 "#,
-    ));
+    );
     work.run().assert_code(0);
     let items = json_items(&work, "world");
     assert_eq!(items.len(), 2, "{items:#?}");
@@ -462,14 +458,10 @@ max_age = "2d"
 
 #[test]
 fn source_feed_may_name_the_feed_itself_and_stand_alone() {
-    let server = Server::start();
-    serve_site(&server, false);
-    server.route(
-        "/world/rss.xml",
-        Response::ok("application/rss+xml", upstream_rss(&server)),
-    );
-    let work = Workdir::new();
-    work.write_config(&config(
+    let server = site_serving(false, "/world/rss.xml", |server| {
+        Response::ok("application/rss+xml", upstream_rss(server))
+    });
+    let work = workdir(
         &server,
         r#"
 [[feed]]
@@ -479,7 +471,7 @@ source = "feed"
 fetch_articles = false
 max_age = "2d"
 "#,
-    ));
+    );
     work.run().assert_code(0);
     assert_eq!(article_requests(&server), 0);
     let items = json_items(&work, "world");
@@ -504,15 +496,12 @@ fn commented_config(server: &Server) -> String {
 
 #[test]
 fn add_writes_a_block_that_check_accepts_and_that_makes_the_hand_written_feed() {
-    let server = Server::start();
-    serve_site(&server, true);
-    server.route(
-        "/robots.txt",
+    let server = site_serving(true, "/robots.txt", |server| {
         Response::ok(
             "text/plain",
             format!("User-agent: *\nSitemap: {}/news.xml\n", server.base()),
-        ),
-    );
+        )
+    });
     let work = Workdir::new();
     let original = commented_config(&server);
     let path = work.write_config(&original);
