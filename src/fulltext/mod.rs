@@ -8,6 +8,7 @@
 
 mod region;
 mod sanitize;
+mod tree;
 
 use scraper::{Html, Selector};
 use url::Url;
@@ -47,49 +48,62 @@ pub struct Content {
     pub cut: bool,
 }
 
-/// The article text of `page` (fetched from `url`), or `None` when nothing readable was found.
+/// The article text of `page` (fetched from `url`), or `None` when nothing readable was found;
+/// with a count of everything the sanitizer removed, for `probe`.
 pub fn extract(page: &str, url: &Url, rules: &FullText) -> Option<Content> {
-    extract_in(None, page, url, rules)
+    let (doc, _) = crate::html::parse_with_scripts(page);
+    extract_in(&doc, page, url, rules, Count::Everything)
 }
 
-/// Like [`extract`], starting from `doc`, the page as metadata extraction parsed it
-/// ([`crate::extract::extract_with_document`]): Readability is then given only the page's
-/// article region, when the page marks one, instead of parsing the whole page again.
+/// Like [`extract`], from `doc`, the page as metadata extraction parsed it
+/// ([`crate::extract::extract_with_document`]), so the page is not parsed again; counting
+/// only the tracking pixels, which the sanitizer finds anyway (the run never shows the rest).
 pub fn extract_from_document(
     doc: &Html,
     page: &str,
     url: &Url,
     rules: &FullText,
 ) -> Option<Content> {
-    extract_in(Some(doc), page, url, rules)
+    extract_in(doc, page, url, rules, Count::Pixels)
 }
 
-fn extract_in(doc: Option<&Html>, page: &str, url: &Url, rules: &FullText) -> Option<Content> {
-    let region = match (&rules.selector, doc) {
-        (None, Some(doc)) => region::article_region(doc),
-        _ => None,
+/// What [`Content::removed`] counts: the full count costs a parse of its own.
+#[derive(Clone, Copy, PartialEq)]
+enum Count {
+    Everything,
+    Pixels,
+}
+
+fn extract_in(
+    doc: &Html,
+    page: &str,
+    url: &Url,
+    rules: &FullText,
+    count: Count,
+) -> Option<Content> {
+    let picked = match &rules.selector {
+        // From the page as it came: a selector may name any attribute, and metadata
+        // extraction's tree keeps only those it reads. Cut where hostile nesting would make
+        // parsing quadratic, and without the script and style bodies no reader shows (see
+        // `crate::html`).
+        Some(selector) => by_selector(
+            &crate::html::prune(page, crate::html::MAX_NESTING),
+            selector,
+        )?,
+        // Readability reads only the article region when the page marks one: the same pick
+        // on most pages, at a fraction of the cost, since the navigation, menus and footers
+        // around it are not scored.
+        None => by_readability(
+            match region::article_region(doc) {
+                Some(region) => tree::region_document(region, region::title(doc)),
+                None => tree::page_document(doc),
+            },
+            url,
+        )?,
     };
-    let picked = match (&rules.selector, region) {
-        (None, Some(region)) => by_readability(&region, url)?,
-        (selector, _) => {
-            // Cut where hostile nesting would make parsing quadratic, and without the script
-            // and style bodies no reader shows (see `crate::html`).
-            match selector {
-                Some(selector) => by_selector(
-                    &crate::html::prune(page, crate::html::MAX_NESTING),
-                    selector,
-                )?,
-                None => by_readability(
-                    &crate::html::prune_for_extraction(page, crate::html::MAX_NESTING),
-                    url,
-                )?,
-            }
-        }
-    };
-    // What was removed is counted for `probe` only (`extract`); the run does not show it.
-    let (html, removed) = match doc {
-        None => sanitize(&picked, url),
-        Some(_) => {
+    let (html, removed) = match count {
+        Count::Everything => sanitize(&picked, url),
+        Count::Pixels => {
             let (html, pixels) = sanitize::clean(&picked, url);
             let removed = Removed {
                 pixels,
@@ -109,7 +123,7 @@ fn by_selector(page: &str, selector: &str) -> Option<String> {
     Some(found)
 }
 
-fn by_readability(page: &str, url: &Url) -> Option<String> {
+fn by_readability(document: dom_query::Document, url: &Url) -> Option<String> {
     // Readability's own threshold (500 characters) keeps short items: a pick shorter than it
     // only makes Readability try again with gentler cleaning, and when no try reaches it the
     // longest pick is returned. A lower one accepts the first short pick, which on pages of
@@ -120,7 +134,8 @@ fn by_readability(page: &str, url: &Url) -> Option<String> {
         ..Default::default()
     };
     let mut readability =
-        dom_smoothie::Readability::new(page, Some(url.as_str()), Some(config)).ok()?;
+        dom_smoothie::Readability::with_document(document, Some(url.as_str()), Some(config))
+            .ok()?;
     let article = readability.parse().ok()?;
     Some(article.content.to_string())
 }

@@ -27,9 +27,8 @@ static CANDIDATES: LazyLock<[Selector; 3]> = LazyLock::new(|| {
         .map(|css| Selector::parse(css).unwrap())
 });
 
-/// The region as a document of its own (with the page's title), or `None` when the page marks
-/// no region that holds most of its text.
-pub(super) fn article_region(doc: &Html) -> Option<String> {
+/// The region, or `None` when the page marks no region that holds most of its text.
+pub(super) fn article_region(doc: &Html) -> Option<ElementRef<'_>> {
     // Paragraph text under each element, from one walk up from every paragraph.
     let mut under: HashMap<NodeId, usize> = HashMap::new();
     let mut total = 0;
@@ -58,20 +57,16 @@ pub(super) fn article_region(doc: &Html) -> Option<String> {
     // Paragraphs are how the text is told from the page around it; on a page whose text is
     // mostly not in paragraphs (`<div>`s and `<br>`s), only Readability can tell.
     let all: usize = doc.root_element().text().map(|t| t.trim().len()).sum();
-    let region = match marked {
-        Some(region) => region,
-        None if total as f64 >= MIN_PARAGRAPH_SHARE * all as f64 => densest(doc, &holds, total)?,
-        None => return None,
-    };
-    let title = doc
-        .select(&TITLE)
-        .next()
-        .map(|t| t.html())
-        .unwrap_or_default();
-    Some(format!(
-        "<!DOCTYPE html><html><head>{title}</head><body>{}</body></html>",
-        region.html()
-    ))
+    match marked {
+        Some(region) => Some(region),
+        None if total as f64 >= MIN_PARAGRAPH_SHARE * all as f64 => densest(doc, &holds, total),
+        None => None,
+    }
+}
+
+/// The page's `<title>`, which Readability reads beside the region.
+pub(super) fn title(doc: &Html) -> Option<ElementRef<'_>> {
+    doc.select(&TITLE).next()
 }
 
 /// Without markup to go by: the deepest element that still holds [`UNMARKED_SHARE`] of the
@@ -107,7 +102,7 @@ mod tests {
         let doc = Html::parse_document(&format!(
             "<html><head><title>Budget</title></head><body>{body}</body></html>"
         ));
-        article_region(&doc)
+        article_region(&doc).map(|region| region.html())
     }
 
     #[test]
@@ -118,7 +113,6 @@ mod tests {
              <footer><p>Copyright</p></footer>"
         ))
         .unwrap();
-        assert!(found.starts_with("<!DOCTYPE html><html><head><title>Budget</title></head>"));
         assert!(found.contains("<article class=\"story\">"), "{found}");
         assert!(
             !found.contains("Home") && !found.contains("Copyright"),
