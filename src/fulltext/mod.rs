@@ -90,9 +90,8 @@ fn extract_in(
             &crate::html::prune(page, crate::html::MAX_NESTING),
             selector,
         )?,
-        // Readability reads only the article region when the page marks one: the same pick
-        // on most pages, at a fraction of the cost, since the navigation, menus and footers
-        // around it are not scored.
+        // The article region when the page marks one (see `region`), else the whole page;
+        // either copied from `doc`, not parsed again.
         None => by_readability(
             match region::article_region(doc) {
                 Some(region) => tree::region_document(region, region::title(doc)),

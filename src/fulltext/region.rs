@@ -2,7 +2,7 @@
 //! `itemprop="articleBody"` (schema.org), else the `<article>`, else the `<main>`, when that one
 //! element holds most of the page's prose. Readability then reads that region alone: the same
 //! pick on most pages, at a fraction of the cost, since the navigation, menus and footers
-//! around it are neither parsed again nor scored.
+//! around it are not scored.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
