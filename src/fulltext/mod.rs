@@ -213,6 +213,21 @@ mod tests {
     }
 
     #[test]
+    fn a_consent_dialog_with_more_prose_is_not_picked() {
+        let consent = "<p>We and our partners store and access information on your device, \
+            such as cookies, and process personal data such as unique identifiers and standard \
+            information sent by a device for personalised advertising and content.</p>"
+            .repeat(6);
+        let html = page(&format!(
+            "<div id=\"preferences\" role=\"region\" aria-modal=\"true\">{consent}</div>\
+             <div class=\"story\"><h1>Budget passes</h1>{PARAGRAPHS}</div>"
+        ));
+        let content = extract(&html, &url(), &FullText::default()).unwrap();
+        assert!(content.html.contains("seven to four"), "{}", content.html);
+        assert!(!content.html.contains("cookies"), "{}", content.html);
+    }
+
+    #[test]
     fn a_selector_overrides_the_pick() {
         let html = page(&format!(
             "<article>{PARAGRAPHS}</article><div class=\"box\"><p>Only this.</p></div>"

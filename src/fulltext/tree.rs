@@ -33,7 +33,9 @@ pub(super) fn page_document(doc: &Html) -> Document {
 }
 
 /// `from` and what is under it, appended to `parent`; comments, doctypes and processing
-/// instructions are left out (Readability removes them first thing).
+/// instructions are left out (Readability removes them first thing), and so are modal dialogs
+/// under `from`: a cookie-consent centre or a newsletter overlay, never the article, and
+/// often with more prose than a short one (Readability would pick it).
 fn copy(document: &Document, parent: &NodeId, from: NodeRef<Node>) {
     let tree = &document.tree;
     // Depth-first with a stack of its own: a page's nesting is bounded (see `crate::html`),
@@ -41,6 +43,7 @@ fn copy(document: &Document, parent: &NodeId, from: NodeRef<Node>) {
     let mut stack = vec![(from, *parent)];
     while let Some((node, parent)) = stack.pop() {
         let data = match node.value() {
+            Node::Element(element) if node.id() != from.id() && is_dialog(element) => continue,
             Node::Element(element) => {
                 let attrs = element
                     .attrs
@@ -69,6 +72,17 @@ fn copy(document: &Document, parent: &NodeId, from: NodeRef<Node>) {
     }
 }
 
+/// `aria-modal="true"`, or the ARIA roles of a dialog.
+fn is_dialog(element: &scraper::node::Element) -> bool {
+    element
+        .attr("aria-modal")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        || element.attr("role").is_some_and(|v| {
+            v.split_ascii_whitespace()
+                .any(|r| r == "dialog" || r == "alertdialog")
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +104,26 @@ mod tests {
             .filter(|n| n.is_comment())
             .for_each(|n| n.remove_from_parent());
         assert_eq!(copied.html(), parsed.html());
+    }
+
+    #[test]
+    fn modal_dialogs_are_left_out_unless_they_are_the_region() {
+        let doc = Html::parse_document(
+            "<html><body><div role=\"dialog\" aria-modal=\"true\"><p>Cookies</p></div>\
+             <div role=\"alertdialog\"><p>Subscribe</p></div><section aria-modal=\"TRUE\">\
+             <p>Paywall</p></section><div role=\"note\"><p>Story</p></div></body></html>",
+        );
+        let copied = page_document(&doc).html().to_string();
+        assert_eq!(
+            copied,
+            "<html><head></head><body><div role=\"note\"><p>Story</p></div></body></html>"
+        );
+        let dialog = doc
+            .select(&scraper::Selector::parse("[role=dialog]").unwrap())
+            .next()
+            .unwrap();
+        let copied = region_document(dialog, None).html().to_string();
+        assert!(copied.contains("<p>Cookies</p>"), "{copied}");
     }
 
     #[test]
