@@ -67,8 +67,7 @@ fn copy(document: &Document, parent: &NodeId, from: NodeRef<Node>) {
         };
         let id = tree.create_node(data);
         tree.append_child_of(&parent, &id);
-        let children: Vec<_> = node.children().collect();
-        stack.extend(children.into_iter().rev().map(|child| (child, id)));
+        stack.extend(node.children().rev().map(|child| (child, id)));
     }
 }
 
