@@ -35,30 +35,56 @@ def decode(data):
     return data.decode("utf-8", "replace")
 
 
-def main():
-    ap = argparse.ArgumentParser()
+def add_corpus_argument(ap):
     ap.add_argument("corpus", nargs="?", default=os.environ.get("SITEFEED_CORPUS")
                     or os.path.join(HERE, "..", "..", "shared", "corpus"))
-    ap.add_argument("--passes", type=int, default=3)
-    ap.add_argument("--full", action="store_true")
-    a = ap.parse_args()
-    manifest = os.path.join(a.corpus, "manifest.jsonl")
-    if not os.path.isfile(manifest):
-        print(f"trafilatura_bench: no corpus at {a.corpus} (manifest.jsonl missing); skipped")
-        return 0
-    import trafilatura
-    from trafilatura.metadata import extract_metadata
 
+
+def load_pages(corpus, keep=lambda row: True):
+    """(manifest row, decoded HTML) of the corpus pages `keep` accepts, or None without a corpus."""
+    manifest = os.path.join(corpus, "manifest.jsonl")
+    if not os.path.isfile(manifest):
+        return None
     pages = []
     with open(manifest, encoding="utf-8") as f:
         for line in f:
             if not line.strip():
                 continue
             row = json.loads(line)
-            path = os.path.join(a.corpus, row["file"])
+            if not keep(row):
+                continue
+            path = os.path.join(corpus, row["file"])
             opener = gzip.open if path.endswith(".gz") else open
             with opener(path, "rb") as g:
-                pages.append((decode(g.read()), row.get("url")))
+                pages.append((row, decode(g.read())))
+    return pages
+
+
+def best_of(passes, run):
+    """The fastest of `passes` calls of `run`, in seconds, and what the last call returned."""
+    best, result = None, None
+    for _ in range(passes):
+        t = time.perf_counter()
+        result = run()
+        d = time.perf_counter() - t
+        best = d if best is None else min(best, d)
+    return best, result
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    add_corpus_argument(ap)
+    ap.add_argument("--passes", type=int, default=3)
+    ap.add_argument("--full", action="store_true")
+    a = ap.parse_args()
+    loaded = load_pages(a.corpus)
+    if loaded is None:
+        print(f"trafilatura_bench: no corpus at {a.corpus} (manifest.jsonl missing); skipped")
+        return 0
+    import trafilatura
+    from trafilatura.metadata import extract_metadata
+
+    pages = [(h, row.get("url")) for row, h in loaded]
     mb = sum(len(h.encode("utf-8")) for h, _ in pages) / 1e6
     if a.full:
         name = "trafilatura.bare_extraction"
@@ -66,13 +92,12 @@ def main():
     else:
         name = "trafilatura extract_metadata"
         run = lambda h, u: extract_metadata(h, default_url=u)
-    best = None
-    for _ in range(a.passes):
-        t = time.perf_counter()
+
+    def run_all():
         for h, u in pages:
             run(h, u)
-        d = time.perf_counter() - t
-        best = d if best is None else min(best, d)
+
+    best, _ = best_of(a.passes, run_all)
     print(f"trafilatura_bench: {len(pages)} pages, {mb:.1f} MB, best of {a.passes} passes, 1 thread,"
           f" trafilatura {trafilatura.__version__}")
     print(f"{name:<30} {len(pages) / best:8.1f} pages/s {mb / best:7.2f} MB/s {best:8.3f} s")

@@ -14,16 +14,14 @@ favor_precision, --no-comments include_comments=False. Exits 0 when the corpus i
 """
 import argparse
 import collections
-import gzip
 import html
 import json
 import os
 import re
 import sys
-import time
 
 sys.dont_write_bytecode = True  # importing the sibling bench would leave benches/__pycache__
-from trafilatura_bench import HERE, decode  # noqa: E402
+from trafilatura_bench import HERE, add_corpus_argument, best_of, load_pages  # noqa: E402
 
 # As benches/fulltext.rs: share of a truth's words that must occur in the page's own text.
 ON_PAGE = 0.8
@@ -54,8 +52,7 @@ def report(corpus, pages, results):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("corpus", nargs="?", default=os.environ.get("SITEFEED_CORPUS")
-                    or os.path.join(HERE, "..", "..", "shared", "corpus"))
+    add_corpus_argument(ap)
     ap.add_argument("--passes", type=int, default=3)
     ap.add_argument("--format", default="txt", choices=["txt", "html"])
     ap.add_argument("--precision", action="store_true", help="favor_precision=True")
@@ -64,36 +61,21 @@ def main():
         os.environ.get("CARGO_TARGET_DIR") or os.path.join(HERE, "..", "target"),
         "trafilatura-fulltext.jsonl"))
     a = ap.parse_args()
-    manifest = os.path.join(a.corpus, "manifest.jsonl")
-    if not os.path.isfile(manifest):
+    loaded = load_pages(a.corpus, lambda row: row.get("kind", "article") == "article"
+                        and "body" in row["expected"])
+    if loaded is None:
         print(f"trafilatura_fulltext: no corpus at {a.corpus} (manifest.jsonl missing); skipped")
         return 0
     import trafilatura
 
-    pages = []
-    with open(manifest, encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if row.get("kind", "article") != "article" or "body" not in row["expected"]:
-                continue
-            path = os.path.join(a.corpus, row["file"])
-            opener = gzip.open if path.endswith(".gz") else open
-            with opener(path, "rb") as g:
-                pages.append((row["id"], decode(g.read()), row.get("url"), row["expected"]["body"]))
+    pages = [(row["id"], h, row.get("url"), row["expected"]["body"]) for row, h in loaded]
     options = dict(output_format=a.format, favor_precision=a.precision,
                    include_comments=not a.no_comments)
 
     def run():
         return [(i, trafilatura.extract(h, url=u, **options)) for i, h, u, _ in pages]
 
-    best, results = None, None
-    for _ in range(a.passes):
-        t = time.perf_counter()
-        results = run()
-        d = time.perf_counter() - t
-        best = d if best is None else min(best, d)
+    best, results = best_of(a.passes, run)
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(a.out, "w", encoding="utf-8") as f:
         for i, body in results:
