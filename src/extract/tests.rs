@@ -834,21 +834,6 @@ fn utc_stamp_shown_in_the_offset_of_the_pages_wall_clock_reading() {
 }
 
 #[test]
-fn script_stamps_read_variables_and_json_keys() {
-    let mut out = Vec::new();
-    script_stamps(
-        r#"var isPublic = true; var publication_date = "2026-01-27 21:18:11";
-        x = {"datePublished":"2026-01-27T02:18:11Z", publisher: "Example"};
-        y = "{\"firstPublished\":\"2026-01-27\"}"; z = {publishedAt: 'a-long-value-that-is-no-date-at-all-really'}"#,
-        &mut out,
-    );
-    assert_eq!(
-        out,
-        ["2026-01-27 21:18:11", "2026-01-27T02:18:11Z", "2026-01-27"]
-    );
-}
-
-#[test]
 fn utc_stamp_of_a_local_midnight_takes_the_date_the_dateline_shows() {
     let page = |stamp: &str, shown: &str| {
         format!(
