@@ -127,24 +127,27 @@ impl Pass<'_> {
     }
 }
 
-/// The article text of `page`. Readability is third-party code run on hostile input: should
-/// it panic on some page, that article goes without text (said in one line naming it) rather
-/// than the pass losing every feed after it.
+/// The article text of `page`.
 fn full_text(
     feed: &Feed,
     doc: &scraper::Html,
     page: &crate::fetch::Page,
     rules: &FullText,
 ) -> Option<String> {
-    let extract = || {
+    guarded(&feed.name, &page.url, || {
         crate::fulltext::extract_from_document(doc, &page.html, &page.url, rules).map(|c| c.html)
-    };
+    })
+}
+
+/// `extract` run so that a panic costs only this article its text. Readability is
+/// third-party code run on hostile input: should it panic on some page, that article goes
+/// without text (said in one line naming it) rather than the pass losing every feed after it.
+fn guarded(feed: &str, url: &Url, extract: impl FnOnce() -> Option<String>) -> Option<String> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(extract)) {
         Ok(text) => text,
         Err(_) => {
             warn!(
-                "feed {}: {}: the article's text could not be extracted (a bug: please report it with this page)",
-                feed.name, page.url
+                "feed {feed}: {url}: the article's text could not be extracted (a bug: please report it with this page)"
             );
             None
         }
@@ -168,6 +171,17 @@ fn is_plausible_canonical(canonical: &str, fetched: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_in_extraction_costs_only_that_articles_text() {
+        let url = Url::parse("https://e.com/20260127/story-1.html").unwrap();
+        assert_eq!(
+            guarded("world", &url, || Some("<p>Text</p>".into())),
+            Some("<p>Text</p>".into())
+        );
+        assert_eq!(guarded("world", &url, || None), None);
+        assert_eq!(guarded("world", &url, || panic!("readability bug")), None);
+    }
 
     #[test]
     fn canonical_home_page_is_not_plausible() {
