@@ -68,7 +68,7 @@ pub fn extract_from_document(
 }
 
 /// What [`Content::removed`] counts: the full count costs a parse of its own.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Count {
     Everything,
     Pixels,
