@@ -57,14 +57,7 @@ fn have_chromium() -> bool {
             std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
                 .any(|dir| dir.join(name).is_file())
         });
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chromium is not installed (apt install chromium) and CI is set"
-        );
-        eprintln!("skipped: chromium is not installed (apt install chromium)");
-    }
-    found
+    common::required("chromium", found, "apt install chromium")
 }
 
 /// The script-built section on `server`, its articles, and a tracker on `other`.

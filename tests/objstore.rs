@@ -38,18 +38,8 @@ impl Moto {
     /// Starts moto, or returns `None` (after saying why) when it is not installed and CI is
     /// not set.
     fn start() -> Option<Moto> {
-        let installed = Command::new("python3")
-            .args(["-c", "import moto.server"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !installed {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "moto is not installed (pip install 'moto[server]') and CI is set"
-            );
-            eprintln!("objstore: skipped: moto is not installed (pip install 'moto[server]')");
+        let installed = common::runs("python3", &["-c", "import moto.server"]);
+        if !common::required("moto", installed, "pip install 'moto[server]'") {
             return None;
         }
         let port = TcpListener::bind("127.0.0.1:0")

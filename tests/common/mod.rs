@@ -22,6 +22,30 @@ use std::time::{Duration, Instant, SystemTime};
 
 pub use server::{Response, Server};
 
+/// `found`, after saying what the test skips without it: a program or module a test needs
+/// that is missing fails the test under CI (`.ci/run` installs them all) and skips it
+/// elsewhere.
+pub fn required(what: &str, found: bool, install: &str) -> bool {
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{what} is not installed ({install}) and CI is set"
+        );
+        eprintln!("skipped: {what} is not installed ({install})");
+    }
+    found
+}
+
+/// Whether `program args...` runs and exits 0.
+pub fn runs(program: &str, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 /// Longest a single `sitefeed` invocation may take before it is killed and the test fails.
 /// Generous because a failing source may be retried with backoff.
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);

@@ -10,22 +10,6 @@ use serde_json::Value;
 
 use super::{Response, Server, Workdir};
 
-/// Whether `program --version` runs; under CI a missing program fails the test.
-fn available(program: &str, install: &str) -> bool {
-    let found = Command::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{program} is missing under CI (install it: {install})"
-        );
-        eprintln!("note: {program} is not installed ({install}); its check is skipped");
-    }
-    found
-}
-
 const FEEDPARSER: &str = r#"
 import json, sys
 import feedparser
@@ -45,16 +29,8 @@ print(json.dumps({
 /// `output/<file>` as feedparser reads it: `bozo`, `error`, `version` and per entry its
 /// `link`, `summary` and `content` values. `None` when feedparser is not installed.
 pub fn feedparser(work: &Workdir, file: &str) -> Option<Value> {
-    let importable = Command::new("python3")
-        .args(["-c", "import feedparser"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !importable {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "feedparser is missing under CI (pip install feedparser)"
-        );
-        eprintln!("note: feedparser is not installed (pip install feedparser); skipped");
+    let importable = super::runs("python3", &["-c", "import feedparser"]);
+    if !super::required("feedparser", importable, "pip install feedparser") {
         return None;
     }
     let out = Command::new("python3")
@@ -85,7 +61,8 @@ pub fn newsboat(
     work: &Workdir,
     file: &str,
 ) -> Option<(Vec<NewsboatItem>, String)> {
-    if !available("newsboat", "apt-get install newsboat") {
+    let found = super::runs("newsboat", &["--version"]);
+    if !super::required("newsboat", found, "apt-get install newsboat") {
         return None;
     }
     let media = if file.ends_with(".atom") {
