@@ -1184,9 +1184,7 @@ fn workdir(server: &Server, settings: &[(&str, &str)], feeds: &str) -> Workdir {
         .copied()
         .collect();
     all.extend_from_slice(settings);
-    let work = Workdir::new();
-    work.write_config(&config_with(server, &all, feeds));
-    work
+    Workdir::with_config(&config_with(server, &all, feeds))
 }
 
 /// One feed "a" reading `path`.

@@ -7,7 +7,7 @@
 mod common;
 
 use common::readers;
-use common::{config, Response, Server, Workdir};
+use common::{config, workdir, Response, Server, Workdir};
 use serde_json::Value;
 
 const SECTION: &str = r#"<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -144,12 +144,6 @@ fn site_run(feeds: &str) -> (Server, Workdir) {
     let work = workdir(&server, feeds);
     work.run().assert_code(0);
     (server, work)
-}
-
-fn workdir(server: &Server, feeds: &str) -> Workdir {
-    let work = Workdir::new();
-    work.write_config(&config(server, feeds));
-    work
 }
 
 fn article_requests(server: &Server) -> usize {

@@ -9,7 +9,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
-use common::{config, config_with, Response, Server, Workdir};
+use common::{config, config_with, workdir, Response, Server, Workdir};
 use serde_json::Value;
 
 /// The newsroom's zone, in which article pages write their times.
@@ -200,13 +200,6 @@ fn site_serving(
     serve_site(&server, advertised);
     server.route(path, response(&server));
     server
-}
-
-/// A workdir whose config is `feeds` for `server`.
-fn workdir(server: &Server, feeds: &str) -> Workdir {
-    let work = Workdir::new();
-    work.write_config(&config(server, feeds));
-    work
 }
 
 fn article_requests(server: &Server) -> usize {

@@ -62,6 +62,11 @@ pub fn config(server: &Server, feeds: &str) -> String {
     config_with(server, &[], feeds)
 }
 
+/// A workdir whose `feeds.toml` is [`config`] of `feeds` for `server`.
+pub fn workdir(server: &Server, feeds: &str) -> Workdir {
+    Workdir::with_config(&config(server, feeds))
+}
+
 /// Like [`config`], with top-level `settings` (key and TOML value, such as
 /// `("delay", "\"300ms\"")`) replacing the standard ones or added after them.
 pub fn config_with(server: &Server, settings: &[(&str, &str)], feeds: &str) -> String {
@@ -125,6 +130,13 @@ impl Workdir {
                 .tempdir()
                 .expect("create temp dir"),
         }
+    }
+
+    /// A new directory whose `feeds.toml` is `toml`.
+    pub fn with_config(toml: &str) -> Workdir {
+        let work = Workdir::new();
+        work.write_config(toml);
+        work
     }
 
     pub fn path(&self) -> &Path {
